@@ -1,0 +1,47 @@
+// Bundles the extension and the CLI with esbuild, and copies the tree-sitter grammars beside them.
+//   node scripts/build.mjs            development build (source maps, not minified)
+//   node scripts/build.mjs --release  minified, for `npm run package`
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, chmodSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const release = process.argv.includes('--release');
+const root = join(dirname(new URL(import.meta.url).pathname), '..');
+const out = join(root, 'dist');
+mkdirSync(join(out, 'wasm'), { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: release,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  ...(existsSync(join(root, 'src/core/flowlogs/worker.ts'))
+    ? [esbuild.build({ ...common, entryPoints: ['src/core/flowlogs/worker.ts'], outfile: 'dist/flowlog-worker.js' })]
+    : []),
+]);
+chmodSync(join(out, 'cli.js'), 0o755);
+
+// Grammars: web-tree-sitter's runtime and the Terraform/HCL grammars ship as .wasm files.
+const wasm = [
+  require.resolve('web-tree-sitter/tree-sitter.wasm'),
+  join(dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json')), 'tree-sitter-terraform.wasm'),
+  join(dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json')), 'tree-sitter-hcl.wasm'),
+];
+for (const f of wasm) cpSync(f, join(out, 'wasm', f.split('/').pop()));
+console.log(`built dist/ (${release ? 'release' : 'dev'})`);
