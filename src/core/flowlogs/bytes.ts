@@ -1,0 +1,217 @@
+/**
+ * Byte-level helpers of the flow-log hot path: number parsing, IP validation and a byte-string
+ * interner. They work on ranges of a Uint8Array so that no string is made per field (see the
+ * comment at the top of engine.ts for why and what it measured).
+ */
+
+/** Unsigned decimal in buf[s..e): the value, -1 for `-`, -2 when not a number (or > 2^53). */
+export function parseUint(buf: Uint8Array, s: number, e: number): number {
+  if (e - s === 1 && buf[s] === 45) return -1;
+  if (e <= s || e - s > 15) return -2;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i] - 48;
+    if (d < 0 || d > 9) return -2;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** Dotted-quad IPv4 in buf[s..e) (no leading zeros, each part 0..255). */
+export function isIPv4(buf: Uint8Array, s: number, e: number): boolean {
+  let parts = 0;
+  let digits = 0;
+  let val = 0;
+  for (let i = s; i < e; i++) {
+    const c = buf[i];
+    if (c === 46) {
+      if (digits === 0) return false;
+      parts++;
+      digits = 0;
+      val = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return false;
+    if (digits === 1 && val === 0) return false; // leading zero
+    val = val * 10 + (c - 48);
+    digits++;
+    if (val > 255) return false;
+  }
+  return digits > 0 && parts === 3;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** IPv6 text form in buf[s..e): 8 groups of 1–4 hex digits, one `::` at most, optional IPv4 tail. */
+export function isIPv6(buf: Uint8Array, s: number, e: number): boolean {
+  const len = e - s;
+  if (len < 2 || len > 45) return false;
+  let groups = 0;
+  let compressed = false;
+  let i = s;
+  if (buf[i] === 58) {
+    if (buf[i + 1] !== 58) return false;
+    compressed = true;
+    i += 2;
+    if (i === e) return true; // "::"
+  }
+  let groupStart = i;
+  let hex = 0;
+  for (; i < e; i++) {
+    const c = buf[i];
+    if (c === 58) {
+      if (hex === 0) return false;
+      groups++;
+      hex = 0;
+      if (i + 1 < e && buf[i + 1] === 58) {
+        if (compressed) return false;
+        compressed = true;
+        i++;
+        if (i + 1 === e) return groups <= 7;
+      } else if (i + 1 === e) {
+        return false;
+      }
+      groupStart = i + 1;
+      continue;
+    }
+    if (c === 46) {
+      if (!isIPv4(buf, groupStart, e)) return false;
+      groups += 2;
+      return compressed ? groups <= 7 : groups === 8;
+    }
+    if (!isHex(c) || ++hex > 4) return false;
+  }
+  if (hex === 0) return false;
+  groups++;
+  return compressed ? groups <= 7 : groups === 8;
+}
+
+export function isIP(buf: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = buf[i];
+    if (c === 58) return isIPv6(buf, s, e);
+    if (c === 46) return isIPv4(buf, s, e);
+  }
+  return isIPv6(buf, s, e);
+}
+
+/** buf[s..e) equals the ASCII bytes `word`. */
+export function eqBytes(buf: Uint8Array, s: number, e: number, word: Uint8Array): boolean {
+  if (e - s !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (buf[s + i] !== word[i]) return false;
+  return true;
+}
+
+export const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+const decoder = new TextDecoder('utf-8');
+
+/** UTF-8 text of buf[s..e) (invalid sequences become U+FFFD). */
+export function text(buf: Uint8Array, s: number, e: number): string {
+  return decoder.decode(buf.subarray(s, e));
+}
+
+/**
+ * Byte strings → dense ids (1-based; 0 is reserved for "absent"). Open addressing over an
+ * append-only arena: used for interface ids, addresses and the per-group context fields, so a
+ * group stores small integers instead of strings, and each distinct string is decoded once.
+ */
+export class Interner {
+  private arena = new Uint8Array(1 << 16);
+  private arenaLen = 0;
+  /** offs[id] .. offs[id+1] is the id's bytes (id 1-based; offs[1] = 0). */
+  private offs = new Int32Array(1024);
+  private hashes = new Int32Array(1024);
+  private slots = new Int32Array(2048);
+  private mask = 2047;
+  size = 0;
+  private strings: (string | undefined)[] = [undefined];
+
+  intern(buf: Uint8Array, s: number, e: number): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 16777619);
+    const len = e - s;
+    const mask = this.mask;
+    const slots = this.slots;
+    let slot = h & mask;
+    for (;;) {
+      const id = slots[slot];
+      if (id === 0) break;
+      if (this.hashes[id] === h) {
+        const o = this.offs[id];
+        if (this.offs[id + 1] - o === len) {
+          const arena = this.arena;
+          let j = 0;
+          while (j < len && arena[o + j] === buf[s + j]) j++;
+          if (j === len) return id;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    return this.insert(buf, s, e, h, slot);
+  }
+
+  private insert(buf: Uint8Array, s: number, e: number, h: number, slot: number): number {
+    const id = ++this.size;
+    if (id + 2 > this.offs.length) {
+      const n = this.offs.length * 2;
+      const o = new Int32Array(n);
+      o.set(this.offs);
+      this.offs = o;
+      const hs = new Int32Array(n);
+      hs.set(this.hashes);
+      this.hashes = hs;
+    }
+    const len = e - s;
+    if (this.arenaLen + len > this.arena.length) {
+      let n = this.arena.length * 2;
+      while (n < this.arenaLen + len) n *= 2;
+      const a = new Uint8Array(n);
+      a.set(this.arena.subarray(0, this.arenaLen));
+      this.arena = a;
+    }
+    this.arena.set(buf.subarray(s, e), this.arenaLen);
+    this.offs[id] = this.arenaLen;
+    this.arenaLen += len;
+    this.offs[id + 1] = this.arenaLen;
+    this.hashes[id] = h;
+    this.slots[slot] = id;
+    if (this.size * 2 > this.mask) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const n = (this.mask + 1) * 2;
+    const slots = new Int32Array(n);
+    const mask = n - 1;
+    for (let id = 1; id <= this.size; id++) {
+      let slot = this.hashes[id] & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+
+  /** Interns a JS string (slow path: merging, tests). */
+  internString(s: string): number {
+    const b = Buffer.from(s, 'utf8');
+    return this.intern(b, 0, b.length);
+  }
+
+  get(id: number): string {
+    let s = this.strings[id];
+    if (s === undefined) {
+      s = text(this.arena, this.offs[id], this.offs[id + 1]);
+      this.strings[id] = s;
+    }
+    return s;
+  }
+
+  /** Nullable lookup: id 0 → null. */
+  getOrNull(id: number): string | null {
+    return id === 0 ? null : this.get(id);
+  }
+}
