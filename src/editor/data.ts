@@ -1,0 +1,303 @@
+/**
+ * Loading data into the state store: flow-log files, inventory files, CloudWatch, and the
+ * analysis that joins them. Adds what the editor needs around the core's loaders: progress with
+ * record counts, cancellation (CancellationToken → AbortSignal), the trust gate, logging and
+ * clear errors. The core modules are imported on first use so activation stays cheap.
+ */
+import * as vscode from 'vscode';
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { EditorState } from './state';
+import type { Log } from './output';
+import type { TrustGuard } from './trust';
+import { readSettings } from './settings';
+import type { FlowSourceSummary } from '../core/analysis/editor-model';
+import type { Progress } from '../core/model/flows';
+import { parseWindow, resolveWindow } from '../core/analysis/editor-window';
+
+type CoreLoad = typeof import('../core/analysis/editor-load');
+type CoreAws = typeof import('../core/analysis/editor-aws');
+
+let coreLoad: Promise<CoreLoad> | undefined;
+let coreAws: Promise<CoreAws> | undefined;
+/** Heavy modules (flow engine, AWS SDK) load on first use. */
+export const lazyCore = {
+  load: (): Promise<CoreLoad> => (coreLoad ??= import('../core/analysis/editor-load')),
+  aws: (): Promise<CoreAws> => (coreAws ??= import('../core/analysis/editor-aws')),
+};
+
+export interface CloudWatchRequest {
+  logGroup?: string;
+}
+
+/** A source loaded in this session, so Refresh can read it again. */
+type Loaded = { kind: 'files'; paths: string[]; label: string } | { kind: 'cloudwatch'; logGroup: string };
+
+export class DataService {
+  private loaded: Loaded[] = [];
+  private inventoryPath?: string;
+  private inventoryFromAws = false;
+
+  constructor(
+    private readonly state: EditorState,
+    private readonly log: Log,
+    private readonly trust: TrustGuard,
+  ) {}
+
+  private settingsFields(): string[] | undefined {
+    const f = readSettings().flowLogs.fields;
+    return f ? f.replace(/\$\{([^}]+)\}/g, '$1').split(/\s+/).filter(Boolean) : undefined;
+  }
+
+  /** Runs `work` under a cancellable notification; returns undefined when cancelled or failed. */
+  private async withProgress<T>(title: string, source: string, work: (signal: AbortSignal, report: (msg: string) => void) => Promise<T>): Promise<T | undefined> {
+    this.state.setBusy(true);
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+        const ac = new AbortController();
+        const sub = token.onCancellationRequested(() => ac.abort());
+        try {
+          return await work(ac.signal, (message) => progress.report({ message }));
+        } finally {
+          sub.dispose();
+        }
+      });
+    } catch (err) {
+      if (isAbort(err)) {
+        this.log.info(`${source}.cancelled`);
+        void vscode.window.showInformationMessage(`Egress Lens: ${title} cancelled.`);
+        return undefined;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error(`${source}.failed`, { error: message });
+      this.state.addError(source, message);
+      void vscode.window.showErrorMessage(`Egress Lens: ${message}`, 'Show Log').then((p) => p && this.log.show());
+      return undefined;
+    } finally {
+      this.state.setBusy(false);
+    }
+  }
+
+  /** Loads flow-log files or folders (replacing earlier file sources with the same label). */
+  async loadFiles(paths: string[], label?: string): Promise<boolean> {
+    if (!this.trust.allow('Load flow logs')) return false;
+    if (!paths.length) return false;
+    const name = label ?? (paths.length === 1 ? vscode.workspace.asRelativePath(paths[0]) : `${paths.length} paths`);
+    const win = parseWindow(readSettings().window);
+    if (win.problem) this.log.warn('settings.window', { problem: win.problem });
+    const t0 = Date.now();
+    const result = await this.withProgress(`Reading flow logs (${name})`, 'flowlogs', async (signal, report) => {
+      const core = await lazyCore.load();
+      return core.loadFlowFiles(paths, {
+        fields: this.settingsFields(),
+        window: win.spec.kind === 'auto' ? undefined : resolveWindow(win.spec, Date.now() / 1000),
+        signal,
+        onProgress: (p: Progress) => report(`${p.records.toLocaleString('en-US')} records, ${p.files} files`),
+      });
+    });
+    if (!result) return false;
+    const summary: FlowSourceSummary = {
+      id: `files:${paths.join('|')}`,
+      kind: 'files',
+      label: name,
+      detail: paths.join('\n'),
+      files: result.files,
+      counts: result.counts,
+      skipped: result.skipped,
+      errors: result.errors,
+      loadedAt: new Date().toISOString(),
+    };
+    this.log.info('flowlogs.loaded', { source: name, files: result.files, ...result.counts, aggregates: result.aggregates.length, ms: Date.now() - t0 });
+    for (const e of result.errors) this.log.warn('flowlogs.error', { file: e.file, message: e.message });
+    this.loaded = [...this.loaded.filter((l) => !(l.kind === 'files' && l.label === name)), { kind: 'files', paths, label: name }];
+    this.replaceSource(summary, result.aggregates);
+    if (result.counts.parsed === 0 && result.counts.lines === 0 && !result.errors.length) {
+      void vscode.window.showWarningMessage(`Egress Lens: no flow-log records found in ${name}.`);
+    }
+    await this.reanalyze();
+    return true;
+  }
+
+  private readonly aggregatesBySource = new Map<string, import('../core/model/flows').FlowAggregate[]>();
+
+  private replaceSource(summary: FlowSourceSummary, aggregates: import('../core/model/flows').FlowAggregate[]): void {
+    this.aggregatesBySource.set(summary.id, aggregates);
+    const sources = [...this.state.sources.filter((s) => s.id !== summary.id), summary];
+    this.state.setFlows([...this.aggregatesBySource.values()].flat(), sources);
+  }
+
+  async loadInventory(path: string): Promise<boolean> {
+    if (!this.trust.allow('Load inventory')) return false;
+    const result = await this.withProgress('Reading inventory', 'inventory', async () => (await lazyCore.load()).loadInventoryPath(path));
+    if (!result) return false;
+    for (const p of result.problems) this.log.warn('inventory.problem', { file: p.file, message: p.message });
+    this.inventoryPath = path;
+    this.inventoryFromAws = false;
+    const inv = result.inventory;
+    this.log.info('inventory.loaded', { path, securityGroups: inv.securityGroups.length, interfaces: inv.networkInterfaces.length, subnets: inv.subnets.length });
+    this.state.setInventory(inv, vscode.workspace.asRelativePath(path));
+    await this.reanalyze();
+    return true;
+  }
+
+  /** Reads flow logs from CloudWatch Logs (and the EC2 inventory) with the configured profile/region. */
+  async loadCloudWatch(req: CloudWatchRequest = {}): Promise<boolean> {
+    if (!this.trust.allow('Load flow logs from CloudWatch')) return false;
+    const settings = readSettings();
+    const conn = { profile: settings.aws.profile || undefined, region: settings.aws.region || undefined, endpointUrl: settings.aws.endpointUrl || undefined };
+    const win = parseWindow(settings.window);
+    const window = resolveWindow(win.spec, Math.floor(Date.now() / 1000));
+    let logGroup = req.logGroup;
+    if (!logGroup) {
+      const groups = await this.withProgress('Finding flow logs', 'aws', (signal) => this.trust.aws('Describe flow logs', async () => (await lazyCore.aws()).discoverCloudWatchFlowLogs(conn, { signal })));
+      if (!groups) return false;
+      if (!groups.length) {
+        const msg = `No flow logs delivered to CloudWatch Logs in ${conn.region ?? 'the default region'}${conn.profile ? ` (profile ${conn.profile})` : ''}. Enable VPC flow logs, or load files.`;
+        this.state.addError('aws', msg);
+        void vscode.window.showWarningMessage(`Egress Lens: ${msg}`);
+        return false;
+      }
+      const pick =
+        groups.length === 1
+          ? groups[0]
+          : await vscode.window.showQuickPick(
+              groups.map((g) => ({ label: g.logGroup, description: g.resources.join(', '), detail: g.fields.length ? `${g.fields.length} fields` : undefined, g })),
+              { title: 'Egress Lens: flow-log group' },
+            ).then((p) => p?.g);
+      if (!pick) return false;
+      logGroup = pick.logGroup;
+    }
+    const group = logGroup;
+    const t0 = Date.now();
+    const result = await this.withProgress(`Reading ${group} from CloudWatch`, 'aws', (signal, report) =>
+      this.trust.aws('Read CloudWatch Logs', async () =>
+        (await lazyCore.aws()).readCloudWatchFlows(conn, {
+          logGroup: group,
+          window,
+          fields: this.settingsFields(),
+          signal,
+          onProgress: (p: Progress) => report(`${p.records.toLocaleString('en-US')} records`),
+        }),
+      ),
+    );
+    if (!result) return false;
+    const summary: FlowSourceSummary = {
+      id: `cloudwatch:${group}`,
+      kind: 'cloudwatch',
+      label: group,
+      detail: `${conn.profile ?? 'default'}/${conn.region ?? ''} ${new Date(window.start * 1000).toISOString()} → ${new Date(window.end * 1000).toISOString()}`,
+      files: 0,
+      counts: result.counts,
+      skipped: result.skipped,
+      errors: result.errors,
+      loadedAt: new Date().toISOString(),
+    };
+    this.log.info('cloudwatch.loaded', { logGroup: group, ...result.counts, ms: Date.now() - t0 });
+    this.loaded = [...this.loaded.filter((l) => !(l.kind === 'cloudwatch' && l.logGroup === group)), { kind: 'cloudwatch', logGroup: group }];
+    this.replaceSource(summary, result.aggregates);
+    if (!this.state.inventory || this.inventoryFromAws) {
+      const inv = await this.withProgress('Reading EC2 inventory', 'aws', (signal) => this.trust.aws('Describe EC2 inventory', async () => (await lazyCore.aws()).fetchEc2Inventory(conn, { signal })));
+      if (inv) {
+        this.inventoryFromAws = true;
+        this.state.setInventory(inv, inv.source);
+      }
+    }
+    this.state.clearErrors('aws');
+    await this.reanalyze();
+    return true;
+  }
+
+  /** Joins flows and inventory into the analysis the views show. */
+  async reanalyze(): Promise<void> {
+    if (!this.state.aggregates.length && !this.state.sources.length) {
+      this.state.setAnalysis(undefined);
+      return;
+    }
+    const settings = readSettings();
+    const win = parseWindow(settings.window);
+    try {
+      const core = await lazyCore.load();
+      const t0 = Date.now();
+      const analysis = core.analyze(this.state.aggregates, this.state.inventory, {
+        prices: settings.prices,
+        privateCidrs: settings.privateCidrs,
+        window: win.spec.kind === 'absolute' ? { start: win.spec.start, end: win.spec.end } : undefined,
+      });
+      this.log.info('analysis.done', { flows: analysis.flows.length, groups: Object.keys(analysis.groups).length, costUsd: +analysis.totals.costUsd.toFixed(4), ms: Date.now() - t0 });
+      for (const n of analysis.notes) this.log.info('analysis.note', { note: n });
+      this.state.setAnalysis(analysis);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error('analysis.failed', { error: message });
+      this.state.addError('analysis', message);
+    }
+  }
+
+  /** Workspace folders' own data: settings sources, else `flowlogs/` and `inventory/` folders. */
+  workspaceSources(): { flowPaths: string[]; cloudWatchGroups: string[]; inventoryPath?: string } {
+    const settings = readSettings();
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const flowPaths: string[] = [];
+    const cloudWatchGroups: string[] = [];
+    const abs = (p: string): string[] => (isAbsolute(p) ? [p] : folders.map((f) => join(f.uri.fsPath, p)));
+    for (const s of settings.flowLogs.sources) {
+      if (s.startsWith('cloudwatch:')) cloudWatchGroups.push(s.slice('cloudwatch:'.length));
+      else flowPaths.push(...abs(s).filter((p) => /[*?[{]/.test(p) || existsSync(p)));
+    }
+    if (!settings.flowLogs.sources.length) {
+      for (const f of folders) {
+        const p = join(f.uri.fsPath, 'flowlogs');
+        if (existsSync(p) && statSync(p).isDirectory()) flowPaths.push(p);
+      }
+    }
+    let inventoryPath: string | undefined;
+    if (settings.inventory.path) inventoryPath = abs(settings.inventory.path).find((p) => existsSync(p));
+    else inventoryPath = folders.map((f) => join(f.uri.fsPath, 'inventory')).find((p) => existsSync(p) && statSync(p).isDirectory());
+    return { flowPaths, cloudWatchGroups, inventoryPath };
+  }
+
+  /** On start: loads the workspace's declared or conventional sources (never AWS, never untrusted). */
+  async autoLoad(): Promise<void> {
+    if (!readSettings().autoLoad || !this.trust.trusted) return;
+    const { flowPaths, inventoryPath } = this.workspaceSources();
+    if (inventoryPath) await this.loadInventory(inventoryPath);
+    if (flowPaths.length) await this.loadFiles(flowPaths, flowPaths.length === 1 ? vscode.workspace.asRelativePath(flowPaths[0]) : 'workspace flow logs');
+  }
+
+  /** Reads every source again; with none, the workspace's declared sources; else says what to do. */
+  async refresh(): Promise<void> {
+    if (!this.trust.allow('Refresh flow data')) return;
+    const ws = this.workspaceSources();
+    if (!this.loaded.length && !ws.flowPaths.length && !ws.cloudWatchGroups.length) {
+      const msg = 'No flow logs configured: set egressLens.flowLogs.sources, add a flowlogs/ folder, or load files or CloudWatch.';
+      this.log.warn('refresh.nosources');
+      const pick = await vscode.window.showWarningMessage(`Egress Lens: ${msg}`, 'Load Files…', 'Load from CloudWatch…');
+      if (pick === 'Load Files…') await vscode.commands.executeCommand('egressLens.loadFromFiles');
+      else if (pick) await vscode.commands.executeCommand('egressLens.loadFromCloudWatch');
+      return;
+    }
+    const inv = this.inventoryPath ?? ws.inventoryPath;
+    if (inv && !this.inventoryFromAws) await this.loadInventory(inv);
+    if (!this.loaded.length) {
+      if (ws.flowPaths.length) await this.loadFiles(ws.flowPaths, ws.flowPaths.length === 1 ? vscode.workspace.asRelativePath(ws.flowPaths[0]) : 'workspace flow logs');
+      for (const g of ws.cloudWatchGroups) await this.loadCloudWatch({ logGroup: g });
+      return;
+    }
+    for (const l of [...this.loaded]) {
+      if (l.kind === 'files') await this.loadFiles(l.paths, l.label);
+      else await this.loadCloudWatch({ logGroup: l.logGroup });
+    }
+  }
+
+  /** Skipped lines of a source, as text (for the read-only document). */
+  skippedText(sourceId: string): string | undefined {
+    const s = this.state.sources.find((x) => x.id === sourceId);
+    if (!s) return undefined;
+    const head = `# ${s.label}: ${s.counts.skipped} skipped of ${s.counts.lines} lines${s.skipped.length < s.counts.skipped ? ` (first ${s.skipped.length} shown)` : ''}\n`;
+    return head + s.skipped.map((l) => `${l.file}:${l.line}: ${l.reason}\n    ${l.text}`).join('\n') + '\n';
+  }
+}
+
+function isAbort(err: unknown): boolean {
+  return !!err && typeof err === 'object' && ((err as { name?: string }).name === 'AbortError' || (err as { kind?: string }).kind === 'cancelled');
+}

@@ -1,0 +1,142 @@
+/**
+ * Flows tree: Egress / Ingress / Internal / Unknown → security group (or interface) → peer →
+ * port/protocol. Grouping, totals, filters and sorting come from the core
+ * (editor-flowTree.ts); this file only renders nodes and keeps the tree view in sync.
+ */
+import * as vscode from 'vscode';
+import type { EditorState } from '../state';
+import { buildFlowTree, type FlowFilter, type FlowNode } from '../../core/analysis/editor-flowTree';
+import { formatBytes, formatCount, formatUsd } from '../../core/analysis/editor-format';
+import { peerClassLabel } from '../../core/analysis/editor-report';
+
+const DIRECTION_ICON: Record<string, string> = { egress: 'arrow-up', ingress: 'arrow-down', internal: 'arrow-swap', unknown: 'question' };
+const CLASS_ICON: Record<string, string> = { internet: 'globe', 'cross-az': 'arrow-both', 'same-az': 'circle-outline', 'aws-service': 'cloud', 'other-region': 'globe', 'peered-vpc': 'link', 'on-prem': 'home', unknown: 'question' };
+
+export function describeFilter(f: FlowFilter): string {
+  const parts: string[] = [];
+  if (f.securityGroupId) parts.push(f.securityGroupId);
+  if (f.action) parts.push(f.action);
+  if (f.classes?.length) parts.push(f.classes.map(peerClassLabel).join(', '));
+  if (f.minBytes) parts.push(`≥ ${formatBytes(f.minBytes)}`);
+  if (f.start !== undefined || f.end !== undefined) {
+    parts.push(`${f.start !== undefined ? new Date(f.start * 1000).toISOString().slice(0, 16) : '…'} → ${f.end !== undefined ? new Date(f.end * 1000).toISOString().slice(0, 16) : '…'}`);
+  }
+  return parts.join(' · ');
+}
+
+export function isFiltered(f: FlowFilter): boolean {
+  return describeFilter(f) !== '';
+}
+
+export class FlowsTree implements vscode.TreeDataProvider<FlowNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<FlowNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private roots: FlowNode[] = [];
+  private readonly parents = new Map<string, FlowNode | undefined>();
+  private readonly byId = new Map<string, FlowNode>();
+  private view?: vscode.TreeView<FlowNode>;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly state: EditorState) {
+    this.rebuild();
+    this.subs.push(
+      state.onDidChange((t) => {
+        if (t === 'analysis' || t === 'filter' || t === 'flows') {
+          this.rebuild();
+          this.emitter.fire(undefined);
+        }
+      }),
+    );
+  }
+
+  /** Registers the tree view (kept separate so tests can use the provider without a view). */
+  createView(id: string): vscode.TreeView<FlowNode> {
+    this.view = vscode.window.createTreeView(id, { treeDataProvider: this, showCollapseAll: true });
+    this.updateMessage();
+    this.subs.push(this.view);
+    return this.view;
+  }
+
+  private rebuild(): void {
+    const flows = this.state.analysis?.flows ?? [];
+    this.roots = buildFlowTree(flows, this.state.filter, this.state.sort);
+    this.parents.clear();
+    this.byId.clear();
+    const walk = (nodes: FlowNode[], parent: FlowNode | undefined) => {
+      for (const n of nodes) {
+        this.parents.set(n.id, parent);
+        this.byId.set(n.id, n);
+        walk(n.children, n);
+      }
+    };
+    walk(this.roots, undefined);
+    void vscode.commands.executeCommand('setContext', 'egressLens.hasFlowData', this.state.hasFlowData);
+    void vscode.commands.executeCommand('setContext', 'egressLens.flowsFiltered', isFiltered(this.state.filter));
+    this.updateMessage();
+  }
+
+  private updateMessage(): void {
+    if (!this.view) return;
+    const f = describeFilter(this.state.filter);
+    const total = this.roots.reduce((n, r) => n + r.flows, 0);
+    if (f) this.view.message = `Filtered: ${f} — ${formatCount(total)} flows`;
+    else if (this.state.analysis && !this.state.analysis.flows.length) this.view.message = 'Flow data loaded, but no flows in the window.';
+    else this.view.message = undefined;
+    const cost = this.roots.reduce((n, r) => n + r.costUsd, 0);
+    this.view.description = this.state.analysis ? `${formatUsd(cost)} · sorted by ${this.state.sort}` : undefined;
+  }
+
+  getTreeItem(n: FlowNode): vscode.TreeItem {
+    const collapsible =
+      n.kind === 'port' ? vscode.TreeItemCollapsibleState.None : n.kind === 'direction' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(n.label, collapsible);
+    item.id = n.id;
+    item.description = `${formatBytes(n.bytes)} · ${formatCount(n.packets)} pkts · ${formatUsd(n.costUsd)}`;
+    if (n.kind === 'peer') item.description = `${n.peerClass ? peerClassLabel(n.peerClass) : ''} via ${n.path ?? '?'} · ${item.description}`;
+    if (n.kind === 'direction') item.description = `${formatCount(n.flows)} flows · ${item.description}`;
+    const owner = n.securityGroupIds.length ? 'sg' : 'eni';
+    item.contextValue = n.kind === 'direction' ? 'flow.direction' : `flow.${n.kind}.${owner}`;
+    item.iconPath = new vscode.ThemeIcon(
+      n.kind === 'direction' ? DIRECTION_ICON[n.direction] : n.kind === 'owner' ? (owner === 'sg' ? 'shield' : 'plug') : n.kind === 'peer' ? CLASS_ICON[n.peerClass ?? 'unknown'] : n.rejected === n.flows ? 'circle-slash' : 'symbol-number',
+    );
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**${n.label}** (${n.direction})\n\n`);
+    md.appendMarkdown(`| | |\n|---|---:|\n| bytes | ${formatBytes(n.bytes)} |\n| packets | ${n.packets.toLocaleString('en-US')} |\n| flows | ${n.flows} |\n| rejected | ${n.rejected} |\n| cost | ${formatUsd(n.costUsd)} |\n`);
+    if (n.peerClass) md.appendMarkdown(`\nPeer class **${peerClassLabel(n.peerClass)}**, path **${n.path}**`);
+    if (n.interfaceIds.length && n.kind !== 'direction') md.appendMarkdown(`\n\nInterfaces: ${n.interfaceIds.slice(0, 6).join(', ')}${n.interfaceIds.length > 6 ? ' …' : ''}`);
+    item.tooltip = md;
+    return item;
+  }
+
+  getChildren(n?: FlowNode): FlowNode[] {
+    return n ? n.children : this.roots;
+  }
+
+  getParent(n: FlowNode): FlowNode | undefined {
+    return this.parents.get(n.id);
+  }
+
+  /** The current roots (tests and commands). */
+  get nodes(): FlowNode[] {
+    return this.roots;
+  }
+
+  find(id: string): FlowNode | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Owner nodes of a security group, in every direction. */
+  ownersOf(groupId: string): FlowNode[] {
+    return this.roots.flatMap((r) => r.children.filter((c) => c.securityGroupIds.includes(groupId)));
+  }
+
+  async reveal(n: FlowNode): Promise<void> {
+    if (!this.view) return;
+    await this.view.reveal(n, { select: true, focus: true, expand: true });
+  }
+
+  dispose(): void {
+    for (const d of this.subs) d.dispose();
+    this.emitter.dispose();
+  }
+}
