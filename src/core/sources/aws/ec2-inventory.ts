@@ -154,7 +154,24 @@ async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
 
 /** Fetches the inventory of the client's region. */
 export async function fetchInventory(h: AwsClientHandle<EC2Client>, opts: InventoryFetchOptions = {}): Promise<Inventory> {
-  const call: CallOptions = { signal: opts.signal, retry: opts.retry, limiter: opts.limiter };
+  // Parts are fetched in parallel: when one fails for good, cancel the others instead of leaving
+  // them retrying in the background.
+  const inner = new AbortController();
+  const onOuterAbort = () => inner.abort();
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (opts.signal?.aborted) inner.abort();
+  try {
+    return await fetchInventoryInner(h, opts, inner.signal);
+  } catch (err) {
+    inner.abort();
+    throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+async function fetchInventoryInner(h: AwsClientHandle<EC2Client>, opts: InventoryFetchOptions, signal: AbortSignal): Promise<Inventory> {
+  const call: CallOptions = { signal, retry: opts.retry, limiter: opts.limiter };
   const region = h.region ?? (await regionOf(h));
   const inv = emptyInventory(`aws:${h.profile ?? 'default'}/${region}`);
   inv.region = region;
@@ -200,7 +217,7 @@ export async function fetchInventory(h: AwsClientHandle<EC2Client>, opts: Invent
           );
           return { items: out.Entries ?? [], next: out.NextToken || undefined };
         },
-        { signal: opts.signal, onPage: progress('prefixListEntries') },
+        { signal, onPage: progress('prefixListEntries') },
       );
       return [id, entries.map((e) => e.Cidr).filter((c): c is string => !!c)] as const;
     });
