@@ -9,7 +9,7 @@ export interface EgressLensSettings {
   aws: { profile: string; region: string; endpointUrl: string };
   flowLogs: { sources: string[]; fields: string };
   window: string;
-  prices: Record<string, number>;
+  prices: Record<string, unknown>;
   thresholds: { costlyEgressUsdPerMonth: number };
   rules: { disabled: string[]; severity: Record<string, Severity> };
   privateCidrs: string[];
@@ -33,7 +33,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): EgressLensSetti
       fields: c.get<string>('flowLogs.fields', '').trim(),
     },
     window: c.get<string>('window', 'auto'),
-    prices: c.get<Record<string, number>>('prices', {}),
+    prices: c.get<Record<string, unknown>>('prices', {}),
     thresholds: { costlyEgressUsdPerMonth: c.get<number>('thresholds.costlyEgressUsdPerMonth', 10) },
     rules: {
       disabled: c.get<string[]>('rules.disabled', []),

@@ -6,6 +6,11 @@
 import type { FlowAggregate, Progress, RecordCounts, SkippedLine, SourceError } from '../model/flows';
 import type { Inventory } from '../model/inventory';
 import type { EditorAnalysis } from './editor-model';
+import { aggregateFiles } from '../flowlogs';
+import { loadInventoryFiles } from '../sources/inventory-files';
+import { analyzeFlows } from '../network';
+import type { PriceOverrides } from '../pricing';
+import { toEditorAnalysis } from './editor-analysis';
 
 export interface FlowFilesResult {
   aggregates: FlowAggregate[];
@@ -13,6 +18,8 @@ export interface FlowFilesResult {
   skipped: SkippedLine[];
   errors: SourceError[];
   files: number;
+  /** Span of the records read (Unix seconds), null when none. */
+  window?: { start: number; end: number } | null;
 }
 
 export interface LoadFlowOptions {
@@ -22,8 +29,9 @@ export interface LoadFlowOptions {
   onProgress?: (p: Progress) => void;
 }
 
-export async function loadFlowFiles(_paths: string[], _opts: LoadFlowOptions = {}): Promise<FlowFilesResult> {
-  throw new Error('The flow-log engine is not available in this build yet.');
+export async function loadFlowFiles(paths: string[], opts: LoadFlowOptions = {}): Promise<FlowFilesResult> {
+  const r = await aggregateFiles(paths, { fields: opts.fields, window: opts.window, signal: opts.signal, onProgress: opts.onProgress });
+  return { aggregates: r.aggregates, counts: r.counts, skipped: r.skipped, errors: r.errors, files: r.files, window: r.window };
 }
 
 export interface InventoryResult {
@@ -31,16 +39,30 @@ export interface InventoryResult {
   problems: SourceError[];
 }
 
-export async function loadInventoryPath(_path: string): Promise<InventoryResult> {
-  throw new Error('Inventory files are not supported in this build yet.');
+export async function loadInventoryPath(path: string): Promise<InventoryResult> {
+  const r = await loadInventoryFiles(path);
+  if (r.errors.length && r.files.length === 0) throw new Error(r.errors.map((e) => `${e.file}: ${e.message}`).join('; '));
+  return { inventory: r.inventory, problems: [...r.errors, ...r.warnings.map((w) => ({ file: path, message: w }))] };
 }
 
 export interface AnalyzeOptions {
-  prices?: Record<string, number>;
+  prices?: Record<string, unknown>;
   privateCidrs?: string[];
   window?: { start: number; end: number };
 }
 
-export function analyze(_aggregates: FlowAggregate[], _inventory: Inventory | undefined, _opts: AnalyzeOptions = {}): EditorAnalysis {
-  throw new Error('Flow analysis is not available in this build yet.');
+/** The `egressLens.prices` setting: flat keys apply to every region; `all` / `regions` as in the CLI's price file. */
+export function priceOverridesFromSetting(setting: Record<string, unknown> | undefined): PriceOverrides | undefined {
+  if (!setting || !Object.keys(setting).length) return undefined;
+  if ('all' in setting || 'regions' in setting) return setting as PriceOverrides;
+  return { all: setting as PriceOverrides['all'] };
+}
+
+export function analyze(aggregates: FlowAggregate[], inventory: Inventory | undefined, opts: AnalyzeOptions = {}): EditorAnalysis {
+  const a = analyzeFlows(aggregates, inventory ?? null, {
+    privateCidrs: opts.privateCidrs,
+    priceOverrides: priceOverridesFromSetting(opts.prices),
+    window: opts.window,
+  });
+  return toEditorAnalysis(a, inventory);
 }
