@@ -1,0 +1,203 @@
+/**
+ * From aggregates (one direction of packets on one interface each) to conversations: both
+ * directions of one exchange on the same interface — swapped endpoints and ports, same protocol
+ * and action, overlapping times — paired; the rest kept one-sided.
+ *
+ * Each aggregate is first oriented: which of its two endpoints is the local side. Packet
+ * addresses (`pkt-srcaddr`/`pkt-dstaddr`) are used when logged, so that on a NAT gateway's
+ * interface the inside host and the real far end appear rather than the gateway's own address.
+ * The orientation uses, in order: the interface's addresses from the inventory; the raw record
+ * address being the interface's own while the packet address differs (traffic forwarded by a NAT
+ * gateway or endpoint); the v5 `flow-direction`; the address seen most on that interface.
+ */
+import type { FlowAggregate } from '../model/flows';
+import type { NetworkIndex } from './inventory-index';
+import { normalizeIp } from './ip';
+import type { FlowSide } from './types';
+
+export interface Conversation {
+  key: string;
+  interfaceId: string;
+  localAddr: string;
+  localPort: number;
+  peerAddr: string;
+  peerPort: number;
+  protocol: number;
+  action: FlowAggregate['action'];
+  /** Packets from local to peer. */
+  out: FlowSide | null;
+  /** Packets from peer to local. */
+  in: FlowSide | null;
+  transit: boolean;
+  /** First non-null of the optional record fields over both sides. */
+  vpcId: string | null;
+  subnetId: string | null;
+  azId: string | null;
+  region: string | null;
+}
+
+interface Oriented {
+  agg: FlowAggregate;
+  localAddr: string;
+  localPort: number;
+  peerAddr: string;
+  peerPort: number;
+  /** 'out' when the packets went local → peer. */
+  side: 'out' | 'in';
+  transit: boolean;
+}
+
+/** Slack when deciding whether two directions' time ranges overlap (one aggregation interval). */
+const OVERLAP_SLACK_SECONDS = 600;
+
+/** Addresses of interfaces not in the inventory, inferred from the records themselves. */
+function inferOwnAddresses(aggs: FlowAggregate[]): Map<string, Set<string>> {
+  const counts = new Map<string, Map<string, number>>();
+  const byFlowDir = new Map<string, Set<string>>();
+  for (const a of aggs) {
+    if (a.flowDirection) {
+      const own = a.flowDirection === 'egress' ? a.srcaddr : a.dstaddr;
+      let s = byFlowDir.get(a.interfaceId);
+      if (!s) byFlowDir.set(a.interfaceId, (s = new Set()));
+      s.add(normalizeIp(own));
+    }
+    let c = counts.get(a.interfaceId);
+    if (!c) counts.set(a.interfaceId, (c = new Map()));
+    for (const addr of [a.srcaddr, a.dstaddr]) {
+      const n = normalizeIp(addr);
+      c.set(n, (c.get(n) ?? 0) + 1);
+    }
+  }
+  const out = new Map<string, Set<string>>();
+  for (const [eni, c] of counts) {
+    const fromDir = byFlowDir.get(eni);
+    if (fromDir && fromDir.size > 0) {
+      out.set(eni, fromDir);
+      continue;
+    }
+    let best = '';
+    let bestN = -1;
+    for (const [addr, n] of c) {
+      if (n > bestN || (n === bestN && addr < best)) {
+        best = addr;
+        bestN = n;
+      }
+    }
+    // Only trust the most frequent address when it is in more than one aggregate.
+    out.set(eni, new Set(bestN > 1 ? [best] : []));
+  }
+  return out;
+}
+
+function orient(a: FlowAggregate, own: Set<string>): Oriented {
+  const rawSrc = normalizeIp(a.srcaddr);
+  const rawDst = normalizeIp(a.dstaddr);
+  const src = a.pktSrcaddr ? normalizeIp(a.pktSrcaddr) : rawSrc;
+  const dst = a.pktDstaddr ? normalizeIp(a.pktDstaddr) : rawDst;
+  const outward = (): Oriented => ({ agg: a, localAddr: src, localPort: a.srcport, peerAddr: dst, peerPort: a.dstport, side: 'out', transit: false });
+  const inward = (): Oriented => ({ agg: a, localAddr: dst, localPort: a.dstport, peerAddr: src, peerPort: a.srcport, side: 'in', transit: false });
+
+  const srcOwn = own.has(src);
+  const dstOwn = own.has(dst);
+  if (srcOwn && !dstOwn) return outward();
+  if (dstOwn && !srcOwn) return inward();
+  if (!srcOwn && !dstOwn) {
+    // Forwarded traffic: the record's own address was replaced by the real far end.
+    if (own.has(rawDst) && dst !== rawDst) return { ...outward(), transit: true };
+    if (own.has(rawSrc) && src !== rawSrc) return { ...inward(), transit: true };
+  }
+  if (a.flowDirection === 'egress') return outward();
+  if (a.flowDirection === 'ingress') return inward();
+  return outward();
+}
+
+function newSide(o: Oriented): FlowSide {
+  const a = o.agg;
+  return {
+    bytes: 0,
+    packets: 0,
+    records: 0,
+    tcpFlags: 0,
+    start: a.start,
+    end: a.end,
+    srcaddr: a.srcaddr,
+    dstaddr: a.dstaddr,
+    flowDirection: a.flowDirection,
+    trafficPath: a.trafficPath,
+    awsService: o.side === 'out' ? a.pktDstAwsService : a.pktSrcAwsService,
+  };
+}
+
+function addToSide(s: FlowSide, o: Oriented): void {
+  const a = o.agg;
+  s.bytes += a.bytes;
+  s.packets += a.packets;
+  s.records += a.records;
+  s.tcpFlags |= a.tcpFlags;
+  s.start = Math.min(s.start, a.start);
+  s.end = Math.max(s.end, a.end);
+  s.flowDirection ??= a.flowDirection;
+  s.trafficPath ??= a.trafficPath;
+  s.awsService ??= o.side === 'out' ? a.pktDstAwsService : a.pktSrcAwsService;
+}
+
+/** Builds conversations from aggregates. Order of the result follows first appearance. */
+export function buildConversations(aggregates: FlowAggregate[], index: NetworkIndex): Conversation[] {
+  const inferred = inferOwnAddresses(aggregates.filter((a) => !index.interfaces.has(a.interfaceId)));
+  const ownOf = (eni: string): Set<string> => {
+    const info = index.interfaces.get(eni);
+    if (info) return new Set([...info.privateIps, ...info.publicIps, ...info.ipv6]);
+    return inferred.get(eni) ?? new Set();
+  };
+  const ownCache = new Map<string, Set<string>>();
+  const byKey = new Map<string, Conversation>();
+  const extra: Conversation[] = [];
+
+  for (const a of aggregates) {
+    let own = ownCache.get(a.interfaceId);
+    if (!own) ownCache.set(a.interfaceId, (own = ownOf(a.interfaceId)));
+    const o = orient(a, own);
+    const key = `${a.interfaceId}|${o.localAddr}|${o.localPort}|${o.peerAddr}|${o.peerPort}|${a.protocol}|${a.action ?? '-'}`;
+    let c = byKey.get(key);
+    if (!c) {
+      c = {
+        key,
+        interfaceId: a.interfaceId,
+        localAddr: o.localAddr,
+        localPort: o.localPort,
+        peerAddr: o.peerAddr,
+        peerPort: o.peerPort,
+        protocol: a.protocol,
+        action: a.action,
+        out: null,
+        in: null,
+        transit: o.transit,
+        vpcId: a.vpcId,
+        subnetId: a.subnetId,
+        azId: a.azId,
+        region: a.region,
+      };
+      byKey.set(key, c);
+    }
+    c.transit ||= o.transit;
+    c.vpcId ??= a.vpcId;
+    c.subnetId ??= a.subnetId;
+    c.azId ??= a.azId;
+    c.region ??= a.region;
+    const side = o.side === 'out' ? (c.out ??= newSide(o)) : (c.in ??= newSide(o));
+    addToSide(side, o);
+  }
+
+  // Directions whose times do not overlap are two separate exchanges: split them.
+  for (const c of byKey.values()) {
+    if (c.out && c.in) {
+      const overlap = c.in.start <= c.out.end + OVERLAP_SLACK_SECONDS && c.out.start <= c.in.end + OVERLAP_SLACK_SECONDS;
+      if (!overlap) {
+        extra.push({ ...c, key: `${c.key}|in`, out: null });
+        c.in = null;
+        c.key = `${c.key}|out`;
+      }
+    }
+  }
+  return [...byKey.values(), ...extra];
+}

@@ -1,0 +1,318 @@
+/**
+ * Lookup structures over an `Inventory` (EC2 API shapes): ENIs by id and by address, subnets to
+ * AZ / AZ id / VPC, VPC CIDRs (primary, secondary, IPv6), peered VPC CIDRs, user-declared private
+ * CIDRs, NAT gateways, VPC endpoints and the kind of each interface, security groups, prefix lists.
+ * Built once per analysis; every lookup after that is a Map probe or a `CidrTable` match.
+ */
+import type { Inventory, NetworkInterface, SecurityGroup } from '../model/inventory';
+import { CidrTable, isRfcPrivate, normalizeIp, parseCidr } from './ip';
+
+/** What an interface is, from EC2's InterfaceType, RequesterManaged and Description. */
+export type InterfaceKind =
+  | 'instance'
+  | 'nat-gateway'
+  | 'vpc-endpoint'
+  | 'gateway-load-balancer-endpoint'
+  | 'load-balancer'
+  | 'lambda'
+  | 'transit-gateway'
+  | 'other'
+  | 'unknown';
+
+export interface InterfaceInfo {
+  id: string;
+  kind: InterfaceKind;
+  vpcId: string | null;
+  subnetId: string | null;
+  az: string | null;
+  azId: string | null;
+  privateIps: string[];
+  publicIps: string[];
+  ipv6: string[];
+  securityGroupIds: string[];
+  instanceId: string | null;
+  description: string | null;
+  /** NAT gateway id for a NAT gateway's ENI; VPC endpoint id for an endpoint's ENI. */
+  ownerResourceId: string | null;
+  /** For VPC endpoint ENIs: the endpoint's service name (com.amazonaws.us-east-1.s3 …). */
+  serviceName: string | null;
+}
+
+export interface SubnetInfo {
+  id: string;
+  vpcId: string | null;
+  az: string | null;
+  azId: string | null;
+}
+
+/** A network known to be private (inside), with what it is. */
+export interface PrivateNet {
+  kind: 'vpc' | 'peered-vpc' | 'declared';
+  /** VPC id for 'vpc' and 'peered-vpc'. */
+  vpcId: string | null;
+  /** Peering connection id for 'peered-vpc'. */
+  peeringId: string | null;
+  /** Region of a peered VPC (null = same region or unknown). */
+  region: string | null;
+  cidr: string;
+}
+
+export interface IndexOptions {
+  /** User-declared private networks (on-prem, VPN, Direct Connect, other accounts). */
+  privateCidrs?: string[];
+}
+
+export interface GatewayEndpointInfo {
+  id: string;
+  vpcId: string | null;
+  serviceName: string;
+  /** Short service: 's3', 'dynamodb'. */
+  service: string;
+}
+
+/** Short service name from a VPC endpoint / prefix-list service name: com.amazonaws.us-east-1.s3 → s3. */
+export function shortServiceName(serviceName: string): string {
+  const parts = serviceName.split('.');
+  return (parts[parts.length - 1] ?? serviceName).toLowerCase();
+}
+
+export function interfaceKind(eni: NetworkInterface): InterfaceKind {
+  // The API and the CLI spell some types differently (natGateway / nat_gateway): compare loosely.
+  const type = String(eni.InterfaceType ?? '').toLowerCase().replace(/[_-]/g, '');
+  const desc = (eni.Description ?? '').toLowerCase();
+  if (type === 'natgateway' || desc.startsWith('interface for nat gateway')) return 'nat-gateway';
+  if (type === 'gatewayloadbalancerendpoint') return 'gateway-load-balancer-endpoint';
+  if (type === 'vpcendpoint' || desc.startsWith('vpc endpoint interface')) return 'vpc-endpoint';
+  if (type === 'networkloadbalancer' || type === 'gatewayloadbalancer' || type === 'loadbalancer' || desc.startsWith('elb ')) return 'load-balancer';
+  if (type === 'lambda' || desc.startsWith('aws lambda vpc eni')) return 'lambda';
+  if (type === 'transitgateway' || desc.startsWith('network interface for transit gateway attachment')) return 'transit-gateway';
+  if (eni.Attachment?.InstanceId && !eni.RequesterManaged) return 'instance';
+  if (type === 'interface' || type === '') return eni.RequesterManaged ? 'other' : 'instance';
+  return 'other';
+}
+
+function uniq(values: Iterable<string | undefined | null>): string[] {
+  const out = new Set<string>();
+  for (const v of values) if (v) out.add(v);
+  return [...out];
+}
+
+/** `us-east-1a` → `us-east-1`; local zones (`us-east-1-bos-1a`) → `us-east-1`. */
+export function regionOfAz(az: string): string | null {
+  const m = /^([a-z]{2}(?:-gov)?-[a-z]+-\d+)/.exec(az);
+  return m ? m[1] : null;
+}
+
+export class NetworkIndex {
+  readonly inventory: Inventory;
+  readonly region: string | null;
+  readonly interfaces = new Map<string, InterfaceInfo>();
+  readonly interfaceByIp = new Map<string, InterfaceInfo>();
+  readonly subnets = new Map<string, SubnetInfo>();
+  readonly securityGroups = new Map<string, SecurityGroup>();
+  /** Every private network: VPC CIDRs, peered VPC CIDRs, user-declared CIDRs. */
+  readonly privateNets = new CidrTable<PrivateNet>();
+  /** Subnet CIDRs → subnet, to place addresses that belong to no known ENI. */
+  readonly subnetCidrs = new CidrTable<SubnetInfo>();
+  readonly declaredCidrs = new CidrTable<string>();
+  readonly prefixLists = new Map<string, { name: string | null; cidrs: string[] }>();
+  readonly gatewayEndpoints: GatewayEndpointInfo[] = [];
+  readonly natGatewayVpcs = new Set<string>();
+  readonly tgwVpcs = new Set<string>();
+  readonly vpcIds = new Set<string>();
+  /** Groups by id → ENI ids carrying them (for rules that reference a group). */
+  readonly interfacesByGroup = new Map<string, string[]>();
+  /** Problems noticed while indexing (bad CIDRs in options). */
+  readonly problems: string[] = [];
+
+  constructor(inventory: Inventory, opts: IndexOptions = {}) {
+    this.inventory = inventory;
+    for (const s of inventory.subnets) {
+      if (!s.SubnetId) continue;
+      const info: SubnetInfo = {
+        id: s.SubnetId,
+        vpcId: s.VpcId ?? null,
+        az: s.AvailabilityZone ?? null,
+        azId: s.AvailabilityZoneId ?? null,
+      };
+      this.subnets.set(s.SubnetId, info);
+      if (s.CidrBlock) this.subnetCidrs.add(s.CidrBlock, info);
+      for (const a of s.Ipv6CidrBlockAssociationSet ?? []) if (a.Ipv6CidrBlock) this.subnetCidrs.add(a.Ipv6CidrBlock, info);
+    }
+
+    let region = inventory.region;
+    if (!region) {
+      for (const s of this.subnets.values()) {
+        const r = s.az ? regionOfAz(s.az) : null;
+        if (r) {
+          region = r;
+          break;
+        }
+      }
+    }
+    this.region = region ?? null;
+
+    for (const v of inventory.vpcs) {
+      if (!v.VpcId) continue;
+      this.vpcIds.add(v.VpcId);
+      const cidrs = uniq([
+        v.CidrBlock,
+        ...(v.CidrBlockAssociationSet ?? [])
+          .filter((a) => !a.CidrBlockState?.State || a.CidrBlockState.State === 'associated')
+          .map((a) => a.CidrBlock),
+        ...(v.Ipv6CidrBlockAssociationSet ?? []).map((a) => a.Ipv6CidrBlock),
+      ]);
+      for (const c of cidrs) this.privateNets.add(c, { kind: 'vpc', vpcId: v.VpcId, peeringId: null, region: this.region, cidr: c });
+    }
+    // Subnets of VPCs that were not listed still tell us the VPC's address space.
+    for (const s of inventory.subnets) {
+      if (!s.VpcId) continue;
+      this.vpcIds.add(s.VpcId);
+      if (s.CidrBlock && !this.privateNets.has(s.CidrBlock.split('/')[0])) {
+        this.privateNets.add(s.CidrBlock, { kind: 'vpc', vpcId: s.VpcId, peeringId: null, region: this.region, cidr: s.CidrBlock });
+      }
+    }
+
+    for (const p of inventory.vpcPeeringConnections) {
+      const code = p.Status?.Code;
+      if (code && code !== 'active') continue;
+      for (const side of [p.AccepterVpcInfo, p.RequesterVpcInfo]) {
+        if (!side || (side.VpcId && this.vpcIds.has(side.VpcId))) continue;
+        const cidrs = uniq([
+          side.CidrBlock,
+          ...(side.CidrBlockSet ?? []).map((c) => c.CidrBlock),
+          ...(side.Ipv6CidrBlockSet ?? []).map((c) => c.Ipv6CidrBlock),
+        ]);
+        for (const c of cidrs) {
+          this.privateNets.add(c, {
+            kind: 'peered-vpc',
+            vpcId: side.VpcId ?? null,
+            peeringId: p.VpcPeeringConnectionId ?? null,
+            region: side.Region ?? null,
+            cidr: c,
+          });
+        }
+      }
+    }
+
+    for (const c of opts.privateCidrs ?? []) {
+      const parsed = parseCidr(c);
+      if (!parsed) {
+        this.problems.push(`not a CIDR block: '${c}'`);
+        continue;
+      }
+      this.declaredCidrs.add(parsed, parsed.text);
+      this.privateNets.add(parsed, { kind: 'declared', vpcId: null, peeringId: null, region: null, cidr: parsed.text });
+    }
+
+    for (const sg of inventory.securityGroups) if (sg.GroupId) this.securityGroups.set(sg.GroupId, sg);
+
+    const natByEni = new Map<string, string>();
+    for (const n of inventory.natGateways) {
+      if (n.VpcId && (!n.State || n.State === 'available')) this.natGatewayVpcs.add(n.VpcId);
+      for (const a of n.NatGatewayAddresses ?? []) if (a.NetworkInterfaceId && n.NatGatewayId) natByEni.set(a.NetworkInterfaceId, n.NatGatewayId);
+    }
+    const endpointByEni = new Map<string, { id: string; serviceName: string | null }>();
+    for (const e of inventory.vpcEndpoints) {
+      for (const eni of e.NetworkInterfaceIds ?? []) endpointByEni.set(eni, { id: e.VpcEndpointId ?? '', serviceName: e.ServiceName ?? null });
+      if (String(e.VpcEndpointType ?? '').toLowerCase() === 'gateway' && e.ServiceName) {
+        this.gatewayEndpoints.push({
+          id: e.VpcEndpointId ?? '',
+          vpcId: e.VpcId ?? null,
+          serviceName: e.ServiceName,
+          service: shortServiceName(e.ServiceName),
+        });
+      }
+    }
+    for (const t of inventory.transitGatewayAttachments) {
+      if (String(t.ResourceType ?? '') === 'vpc' && t.ResourceId && (!t.State || t.State === 'available')) this.tgwVpcs.add(t.ResourceId);
+    }
+
+    for (const eni of inventory.networkInterfaces) {
+      if (!eni.NetworkInterfaceId) continue;
+      const subnet = eni.SubnetId ? this.subnets.get(eni.SubnetId) : undefined;
+      let kind = interfaceKind(eni);
+      if (natByEni.has(eni.NetworkInterfaceId)) kind = 'nat-gateway';
+      const endpoint = endpointByEni.get(eni.NetworkInterfaceId);
+      if (endpoint && kind !== 'gateway-load-balancer-endpoint') kind = 'vpc-endpoint';
+      const info: InterfaceInfo = {
+        id: eni.NetworkInterfaceId,
+        kind,
+        vpcId: eni.VpcId ?? subnet?.vpcId ?? null,
+        subnetId: eni.SubnetId ?? null,
+        az: eni.AvailabilityZone ?? subnet?.az ?? null,
+        azId: subnet?.azId ?? (eni as { AvailabilityZoneId?: string }).AvailabilityZoneId ?? null,
+        privateIps: uniq([eni.PrivateIpAddress, ...(eni.PrivateIpAddresses ?? []).map((p) => p.PrivateIpAddress)]).map(normalizeIp),
+        publicIps: uniq([
+          eni.Association?.PublicIp,
+          ...(eni.PrivateIpAddresses ?? []).map((p) => p.Association?.PublicIp),
+        ]).map(normalizeIp),
+        ipv6: uniq((eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address)).map(normalizeIp),
+        securityGroupIds: uniq((eni.Groups ?? []).map((g) => g.GroupId)),
+        instanceId: eni.Attachment?.InstanceId ?? null,
+        description: eni.Description ?? null,
+        ownerResourceId: natByEni.get(eni.NetworkInterfaceId) ?? endpoint?.id ?? null,
+        serviceName: endpoint?.serviceName ?? null,
+      };
+      if (info.vpcId) this.vpcIds.add(info.vpcId);
+      this.interfaces.set(info.id, info);
+      for (const ip of [...info.privateIps, ...info.publicIps, ...info.ipv6]) {
+        if (!this.interfaceByIp.has(ip)) this.interfaceByIp.set(ip, info);
+      }
+      for (const g of info.securityGroupIds) {
+        const list = this.interfacesByGroup.get(g) ?? [];
+        list.push(info.id);
+        this.interfacesByGroup.set(g, list);
+      }
+    }
+
+    for (const pl of inventory.managedPrefixLists) {
+      if (!pl.PrefixListId) continue;
+      this.prefixLists.set(pl.PrefixListId, { name: pl.PrefixListName ?? null, cidrs: inventory.prefixListEntries[pl.PrefixListId] ?? [] });
+    }
+    for (const [id, cidrs] of Object.entries(inventory.prefixListEntries)) {
+      if (!this.prefixLists.has(id)) this.prefixLists.set(id, { name: null, cidrs });
+    }
+  }
+
+  /** True when the inventory describes at least one VPC's address space. */
+  get knowsVpcs(): boolean {
+    return this.privateNets.size > this.declaredCidrs.size;
+  }
+
+  interfaceOfIp(addr: string): InterfaceInfo | undefined {
+    return this.interfaceByIp.get(normalizeIp(addr));
+  }
+
+  /** Which private network an address is in (VPC, peered VPC, declared), if any. */
+  privateNetOf(addr: string): PrivateNet | undefined {
+    return this.privateNets.lookup(addr);
+  }
+
+  /**
+   * Whether an address is inside the private network: a known VPC, a peered VPC or a declared
+   * CIDR. When the inventory knows no VPC at all, RFC 1918 / RFC 6598 / ULA addresses count as
+   * private too (otherwise every flow without an inventory would look like internet traffic).
+   */
+  isPrivate(addr: string): boolean {
+    if (this.privateNets.has(addr)) return true;
+    return !this.knowsVpcs && isRfcPrivate(addr);
+  }
+
+  /** The subnet an address falls in (its ENI's subnet, else by subnet CIDR). */
+  subnetOfIp(addr: string): SubnetInfo | undefined {
+    const eni = this.interfaceOfIp(addr);
+    if (eni?.subnetId) {
+      const s = this.subnets.get(eni.subnetId);
+      if (s) return s;
+      return { id: eni.subnetId, vpcId: eni.vpcId, az: eni.az, azId: eni.azId };
+    }
+    return this.subnetCidrs.lookup(addr);
+  }
+
+  /** Gateway endpoint for a short service name ('s3', 'dynamodb') in a VPC. */
+  gatewayEndpointFor(vpcId: string | null, service: string): GatewayEndpointInfo | undefined {
+    const s = service.toLowerCase();
+    return this.gatewayEndpoints.find((g) => g.service === s && (vpcId === null || g.vpcId === vpcId));
+  }
+}
