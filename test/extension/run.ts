@@ -1,53 +1,28 @@
 // Offline route of the extension-host suite (used by `npm test` and CI):
 //   node --import tsx test/extension/run.ts [--group suite,restricted] [--grep text] [--headed] [--verbose]
 // Builds the extension, bundles the suites, installs code-server once into .vscode-test/, starts it,
-// and runs each suite group in Chromium (one workbench page per group, see RUN_OPTIONS). Mocha's
+// and runs each suite group in Chromium (one workbench page per group, see harness/groups.ts). Mocha's
 // output goes to stdout; the closing line sums all groups ("N passing, N failing"); the exit code
 // is non-zero when any test fails or a run does not finish.
 //
 // Add a suite: drop `foo.test.ts` into test/extension/suite/ (trusted workspace) or
 // test/extension/restricted/ (restricted mode). A new folder with *.test.ts is a new group; give
-// it options in RUN_OPTIONS if it needs restricted mode or another workspace.
-import { mkdtempSync, rmSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// it options in harness/groups.ts (GROUP_OPTIONS) if it needs restricted mode or another workspace.
+import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { awsTestEnvironment, startAwsTripwire, type AwsTripwire } from './harness/awsTripwire';
+import { startAwsTripwire, type AwsTripwire } from './harness/awsTripwire';
 import { openBrowser, runSuite, type Browser } from './harness/browser';
 import { buildExtension, bundleSuites, suiteGroups } from './harness/bundle';
-import { QUIET_SETTINGS, startCodeServer, type CodeServer } from './harness/codeServer';
+import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { RESULT_MARKER, START_MARKER, groupEnvironment, groupOptions, groupSettings, unrelatedWorkspace, type GroupResult } from './harness/groups';
 import { ensureCodeServer } from './harness/install';
 import { demoWorkspace, fixtureWorkspace, repoRoot } from './harness/paths';
-
-interface GroupOptions {
-  /** Restricted mode: workspace trust on and the folder untrusted. Default false (trusted). */
-  workspaceTrust?: boolean;
-  /** Folder to open: 'demo' (samples/demo, else the fixture beside the suites) or 'unrelated'. */
-  workspace?: 'demo' | 'unrelated';
-}
-
-/** Per-group workbench setup; groups not listed run trusted on the demo workspace. */
-const RUN_OPTIONS: Record<string, GroupOptions> = {
-  restricted: { workspaceTrust: true },
-  elsewhere: { workspace: 'unrelated' },
-};
-
-/** A workspace with no infrastructure files, where the extension must stay inactive. */
-function unrelatedWorkspace(dir: string): string {
-  mkdirSync(join(dir, 'src'), { recursive: true });
-  writeFileSync(join(dir, 'package.json'), '{ "name": "unrelated", "version": "1.0.0" }\n');
-  writeFileSync(join(dir, 'README.md'), '# Unrelated project\n');
-  writeFileSync(join(dir, 'src', 'index.ts'), 'export const x = 1;\n');
-  writeFileSync(join(dir, 'docker-compose.yml'), 'services:\n  web:\n    image: nginx\n');
-  writeFileSync(join(dir, 'settings.json'), '{ "a": 1 }\n');
-  return dir;
-}
 
 /** Workbench chatter that arrives on the same channel as mocha's output. */
 const WORKBENCH_NOISE = [/^Ignoring fetching additional builtin extensions/, /^Updating additional builtin extensions cache/, /^\[AccountPolicyGate\]/];
 
-const START_MARKER = '[egress-lens-test-start]';
-const RESULT_MARKER = '[egress-lens-test-result]';
 const OVERALL_TIMEOUT_MS = 5 * 60_000;
 
 const secs = (t0: number): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -92,14 +67,14 @@ async function main(): Promise<number> {
     browser = await step('chromium start', () => openBrowser({ headless: !values.headed }));
     const tRuns = Date.now();
     for (const group of groups) {
-      const opts = RUN_OPTIONS[group] ?? {};
+      const opts = groupOptions(group);
       const trust = opts.workspaceTrust ?? false;
-      server.writeUserSettings({ ...QUIET_SETTINGS, 'security.workspace.trust.enabled': trust });
+      server.writeUserSettings(groupSettings(group));
       const groupScratch = join(scratch, group);
       mkdirSync(groupScratch, { recursive: true });
       const folder = opts.workspace === 'unrelated' ? unrelatedWorkspace(join(scratch, `${group}-workspace`)) : demo;
       console.log(`\n--- ${group} (${trust ? 'restricted mode' : 'trusted'}, ${folder}) ---`);
-      let result: { passes: number; failures: number } | undefined;
+      let result: GroupResult | undefined;
       let inMocha = false;
       const workbenchLog: string[] = [];
       const t = Date.now();
@@ -107,14 +82,7 @@ async function main(): Promise<number> {
         folder,
         extensionDevelopmentPath: repoRoot,
         extensionTestsPath: testsPath,
-        extensionEnvironment: {
-          EGRESS_LENS_TEST: '1',
-          EGRESS_LENS_TEST_GROUP: group,
-          EGRESS_LENS_REPO: repoRoot,
-          EGRESS_LENS_TEST_SCRATCH: groupScratch,
-          ...(values.grep ? { EGRESS_LENS_TEST_GREP: values.grep } : {}),
-          ...awsTestEnvironment(tripwire, groupScratch),
-        },
+        extensionEnvironment: groupEnvironment(group, groupScratch, tripwire, values.grep),
         timeoutMs: Math.max(10_000, OVERALL_TIMEOUT_MS - (Date.now() - tRuns)),
         verbose: values.verbose,
         failureScreenshot: join(repoRoot, 'out', `extension-test-failure-${group}.png`),

@@ -4,13 +4,10 @@
 // Mocha's spec output goes to console.log, which the workbench forwards to the runner's stdout.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { RESULT_MARKER, START_MARKER, type GroupResult } from '../harness/markers';
 
 // mocha 12's package entry is ESM; its CommonJS build is the one to require in the extension host.
 const Mocha = require('mocha/lib/mocha.cjs') as typeof import('mocha');
-
-/** Lines the runner looks for: mocha's output lies between them; the result sums runs. */
-export const START_MARKER = '[egress-lens-test-start]';
-export const RESULT_MARKER = '[egress-lens-test-result]';
 
 export function run(): Promise<void> {
   const group = process.env.EGRESS_LENS_TEST_GROUP ?? 'suite';
@@ -29,7 +26,8 @@ export function run(): Promise<void> {
     try {
       const runner = mocha.run((failures) => {
         const s = runner.stats;
-        console.log(`${RESULT_MARKER} ${JSON.stringify({ group, passes: s?.passes ?? 0, failures, pending: s?.pending ?? 0 })}`);
+        const result: GroupResult = { group, passes: s?.passes ?? 0, failures, pending: s?.pending ?? 0 };
+        console.log(`${RESULT_MARKER} ${JSON.stringify(result)}`);
         if (failures > 0) reject(new Error(`${failures} extension test(s) failed`));
         else resolve();
       });
