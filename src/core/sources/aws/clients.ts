@@ -20,7 +20,8 @@ export interface AwsConnectionOptions {
   endpointUrl?: string;
   /** Explicit credentials; otherwise the SDK's default provider chain. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Socket idle timeout per request in ms (default 30 000). A timed-out request is retried. */
+  /** Timeout per request in ms, to the response headers and then between body chunks (default
+   *  30 000). A timed-out request is retried. */
   requestTimeoutMs?: number;
   /** TCP connect timeout in ms (default 5 000). */
   connectionTimeoutMs?: number;
@@ -28,6 +29,8 @@ export interface AwsConnectionOptions {
   env?: Record<string, string | undefined>;
   /** Retry policy for every call made with the client (see retry.ts). */
   retry?: RetryOptions;
+  /** Bounds of the adaptive client-side rate (requests/s) used after throttling. */
+  rateLimit?: { startRate?: number; minRate?: number; maxRate?: number };
 }
 
 const SERVICE_ENV: Record<AwsService, string> = { ec2: 'EC2', logs: 'CLOUDWATCH_LOGS', s3: 'S3' };
@@ -76,7 +79,11 @@ function baseConfig(service: AwsService, opts: AwsConnectionOptions) {
       ...(opts.credentials ? { credentials: opts.credentials } : {}),
       maxAttempts: 1,
       requestHandler: {
+        // Time to the response headers: an error (retried), not just a warning.
         requestTimeout: opts.requestTimeoutMs ?? 30_000,
+        throwOnRequestTimeout: true,
+        // Inactivity while the body streams in.
+        socketTimeout: opts.requestTimeoutMs ?? 30_000,
         connectionTimeout: opts.connectionTimeoutMs ?? 5_000,
       },
     },
@@ -84,7 +91,15 @@ function baseConfig(service: AwsService, opts: AwsConnectionOptions) {
 }
 
 function handle<C>(client: C, service: AwsService, opts: AwsConnectionOptions, region: string | undefined, endpoint: string | undefined, limiter?: AdaptiveRateLimiter): AwsClientHandle<C> {
-  return { client, service, region, endpoint, profile: opts.profile, limiter: limiter ?? new AdaptiveRateLimiter(), retry: opts.retry };
+  return {
+    client,
+    service,
+    region,
+    endpoint,
+    profile: opts.profile,
+    limiter: opts.rateLimit ? new AdaptiveRateLimiter(opts.rateLimit) : (limiter ?? new AdaptiveRateLimiter()),
+    retry: opts.retry,
+  };
 }
 
 export function createEc2Client(opts: AwsConnectionOptions = {}): AwsClientHandle<EC2Client> {
