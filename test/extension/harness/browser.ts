@@ -29,13 +29,16 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function openBrowser(options: { headless?: boolean; width?: number; height?: number } = {}): Promise<Browser> {
+export async function openBrowser(
+  options: { headless?: boolean; width?: number; height?: number; deviceScaleFactor?: number } = {},
+): Promise<Browser> {
   const profileDir = mkdtempSync(join(tmpdir(), 'egress-lens-chromium-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
     args: CHROMIUM_ARGS,
     viewport: { width: options.width ?? 1400, height: options.height ?? 900 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   let closed = false;
