@@ -1,0 +1,508 @@
+/**
+ * Terraform (HCL) syntax: web-tree-sitter with the tree-sitter-terraform grammar, lowered into a
+ * small block/attribute IR with 0-based ranges. Error-tolerant (tree-sitter recovers; complete
+ * blocks survive a half-typed one) and incremental (`TerraformDocument.update` applies an edit to
+ * the old tree and reparses only what changed). The only IO is loading the .wasm files once.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Language, Parser, type Edit, type Node, type Tree } from 'web-tree-sitter';
+import type { SourceRange } from '../../model/flows';
+import type { ObjEntry, Val } from '../value';
+
+export interface HclAttr {
+  name: string;
+  nameRange: SourceRange;
+  val: Val;
+  range: SourceRange;
+}
+
+export interface HclBlock {
+  type: string;
+  labels: string[];
+  labelRanges: SourceRange[];
+  /** The whole block, from its type keyword to the closing brace. */
+  range: SourceRange;
+  /** From the type keyword to the opening brace (one line, for code lenses). */
+  headerRange: SourceRange;
+  attrs: HclAttr[];
+  blocks: HclBlock[];
+  /** True when tree-sitter had to recover inside the block (half-typed). */
+  hasError: boolean;
+}
+
+export interface HclComment {
+  text: string;
+  range: SourceRange;
+}
+
+export interface HclProblem {
+  message: string;
+  range: SourceRange;
+}
+
+export interface HclFile {
+  blocks: HclBlock[];
+  /** Top-level attributes (a .tfvars file). */
+  attrs: HclAttr[];
+  comments: HclComment[];
+  problems: HclProblem[];
+}
+
+export interface IacInitOptions {
+  /** Folder holding tree-sitter.wasm and tree-sitter-terraform.wasm (default: found automatically). */
+  wasmDir?: string;
+}
+
+let ready: Promise<Language> | null = null;
+let language: Language | null = null;
+let sharedParser: Parser | null = null;
+
+function candidateDirs(opts: IacInitOptions): { runtime: string; grammar: string }[] {
+  const out: { runtime: string; grammar: string }[] = [];
+  if (opts.wasmDir) out.push({ runtime: opts.wasmDir, grammar: opts.wasmDir });
+  // Bundled: dist/extension.js or dist/cli.js with dist/wasm/ beside them.
+  if (typeof __dirname === 'string') out.push({ runtime: path.join(__dirname, 'wasm'), grammar: path.join(__dirname, 'wasm') });
+  // Development (tsx, unbundled): straight from node_modules.
+  try {
+    const runtime = path.dirname(require.resolve('web-tree-sitter/tree-sitter.wasm'));
+    const grammar = path.dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json'));
+    out.push({ runtime, grammar });
+  } catch {
+    // not resolvable in a bundle without node_modules
+  }
+  return out;
+}
+
+/**
+ * Loads the tree-sitter runtime and the Terraform grammar once. Every other Terraform function
+ * needs it; calling it again returns the same promise. Rejects (with the folders tried) only when
+ * the .wasm files cannot be found.
+ */
+export function initTerraform(opts: IacInitOptions = {}): Promise<Language> {
+  if (ready) return ready;
+  ready = (async () => {
+    const dirs = candidateDirs(opts);
+    const found = dirs.find(
+      (d) => fs.existsSync(path.join(d.runtime, 'tree-sitter.wasm')) && fs.existsSync(path.join(d.grammar, 'tree-sitter-terraform.wasm')),
+    );
+    if (!found) {
+      throw new Error(`tree-sitter wasm files not found; looked in ${dirs.map((d) => d.runtime).join(', ')}`);
+    }
+    await Parser.init({ locateFile: (name: string) => path.join(found.runtime, name) });
+    language = await Language.load(path.join(found.grammar, 'tree-sitter-terraform.wasm'));
+    return language;
+  })();
+  ready.catch(() => {
+    ready = null;
+  });
+  return ready;
+}
+
+export function isTerraformReady(): boolean {
+  return language !== null;
+}
+
+function parser(): Parser {
+  if (!language) throw new Error('initIac() (or initTerraform()) must be awaited before parsing Terraform');
+  if (!sharedParser) {
+    sharedParser = new Parser();
+    sharedParser.setLanguage(language);
+  }
+  return sharedParser;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lowering the tree into the IR
+
+function rng(n: Node): SourceRange {
+  const s = n.startPosition;
+  const e = n.endPosition;
+  return { start: { line: s.row, column: s.column }, end: { line: e.row, column: e.column } };
+}
+
+function kids(n: Node): Node[] {
+  const out: Node[] = [];
+  for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
+  return out;
+}
+
+function namedKids(n: Node): Node[] {
+  const out: Node[] = [];
+  for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) out.push(c);
+  return out;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
+
+function unescapeHcl(s: string): string {
+  if (!s.includes('\\') && !s.includes('$${') && !s.includes('%%{')) return s;
+  return s
+    .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (m, c: string) =>
+      c.length > 1 ? String.fromCodePoint(parseInt(c.slice(1), 16)) : (ESCAPES[c] ?? m),
+    )
+    .replace(/\$\$\{/g, '${')
+    .replace(/%%\{/g, '%{');
+}
+
+function unknown(n: Node): Val {
+  return { k: 'unknown', text: n.text, r: rng(n) };
+}
+
+/** Template pieces: literal text and interpolated expressions. */
+function templateParts(n: Node): Val[] {
+  const parts: Val[] = [];
+  for (const c of kids(n)) {
+    if (c.type === 'template_literal') parts.push({ k: 'str', v: unescapeHcl(c.text), r: rng(c) });
+    else if (c.type === 'template_interpolation') {
+      const e = namedKids(c).find((x) => x.type === 'expression');
+      parts.push(e ? lowerExpr(e) : unknown(c));
+    } else if (c.type === 'template_directive' || c.type === 'ERROR') parts.push(unknown(c));
+  }
+  return parts;
+}
+
+function lowerTemplate(n: Node, r: SourceRange): Val {
+  if (n.hasError) return { k: 'unknown', text: n.text, r };
+  const parts = templateParts(n);
+  if (parts.length === 0) return { k: 'str', v: '', r };
+  if (parts.every((p) => p.k === 'str')) return { k: 'str', v: parts.map((p) => (p.k === 'str' ? p.v : '')).join(''), r };
+  // "${var.x}" on its own is the expression itself.
+  if (parts.length === 1) return { ...parts[0], r };
+  return { k: 'tpl', parts, text: n.text, r };
+}
+
+function lowerStringLit(n: Node): Val {
+  const r = rng(n);
+  if (n.hasError) return { k: 'unknown', text: n.text, r };
+  let v = '';
+  for (const c of kids(n)) if (c.type === 'template_literal') v += unescapeHcl(c.text);
+  return { k: 'str', v, r };
+}
+
+function lowerLiteral(n: Node): Val {
+  const c = n.firstChild;
+  const r = rng(n);
+  if (!c) return unknown(n);
+  switch (c.type) {
+    case 'numeric_lit':
+      return { k: 'num', v: Number(c.text), r };
+    case 'bool_lit':
+      return { k: 'bool', v: c.text === 'true', r };
+    case 'null_lit':
+      return { k: 'null', r };
+    case 'string_lit':
+      return lowerStringLit(c);
+    default:
+      return unknown(n);
+  }
+}
+
+function lowerCollection(n: Node): Val {
+  const c = n.firstNamedChild;
+  const r = rng(n);
+  if (!c) return unknown(n);
+  if (c.type === 'tuple') {
+    const items: Val[] = [];
+    for (const e of namedKids(c)) if (e.type === 'expression') items.push(lowerExpr(e));
+    return { k: 'list', items, r };
+  }
+  if (c.type === 'object') {
+    const entries: ObjEntry[] = [];
+    for (const e of namedKids(c)) {
+      if (e.type !== 'object_elem') continue;
+      const keyNode = e.childForFieldName('key');
+      const valNode = e.childForFieldName('val');
+      if (!keyNode || !valNode) continue;
+      const kv = lowerExpr(keyNode);
+      let key: string | null = null;
+      if (kv.k === 'str') key = kv.v;
+      else if (kv.k === 'ref' && kv.path.length === 1) key = String(kv.path[0]);
+      if (key === null) continue;
+      entries.push({ key, keyRange: rng(keyNode), val: lowerExpr(valNode) });
+    }
+    return { k: 'obj', entries, r };
+  }
+  return unknown(n);
+}
+
+/** An `expression` node: its first child is the head, following siblings are traversal steps. */
+export function lowerExpr(n: Node): Val {
+  const r = rng(n);
+  if (n.hasError || n.isMissing) return unknown(n);
+  const parts = kids(n);
+  if (parts.length === 0) return unknown(n);
+  const head = parts[0];
+  if (parts.length === 1) {
+    switch (head.type) {
+      case 'literal_value':
+        return lowerLiteral(head);
+      case 'collection_value':
+        return lowerCollection(head);
+      case 'template_expr': {
+        const t = head.firstNamedChild;
+        if (t && t.type === 'quoted_template') return lowerTemplate(t, r);
+        if (t && t.type === 'heredoc_template') {
+          const body = namedKids(t).filter((x) => x.type === 'template_literal' || x.type === 'template_interpolation');
+          if (body.every((x) => x.type === 'template_literal')) return { k: 'str', v: body.map((x) => x.text).join(''), r };
+        }
+        return unknown(n);
+      }
+      case 'function_call': {
+        const name = head.firstNamedChild?.text ?? '';
+        const argsNode = namedKids(head).find((x) => x.type === 'function_arguments');
+        const args = argsNode ? namedKids(argsNode).filter((x) => x.type === 'expression').map(lowerExpr) : [];
+        return { k: 'fn', name, args, text: n.text, r };
+      }
+      case 'expression':
+        return lowerExpr(head);
+      default:
+        break;
+    }
+  }
+  if (head.type === 'variable_expr') {
+    const path: (string | number)[] = [head.text];
+    for (const step of parts.slice(1)) {
+      if (step.type === 'get_attr') {
+        const id = step.firstNamedChild;
+        if (!id) return unknown(n);
+        path.push(id.text);
+      } else if (step.type === 'index') {
+        const inner = step.firstNamedChild;
+        if (inner?.type === 'legacy_index') {
+          path.push(Number(inner.text.replace(/^\./, '')));
+          continue;
+        }
+        const e = inner?.firstNamedChild;
+        if (!e || e.type !== 'expression') return unknown(n);
+        const iv = lowerExpr(e);
+        if (iv.k === 'num') path.push(iv.v);
+        else if (iv.k === 'str') path.push(iv.v);
+        else return unknown(n);
+      } else {
+        return unknown(n); // splat, etc.
+      }
+    }
+    return { k: 'ref', path, text: n.text, r };
+  }
+  if (head.type === 'operation') {
+    // Unary minus on a number (from_port = -1).
+    const u = head.firstNamedChild;
+    if (u?.type === 'unary_operation' && u.text.startsWith('-')) {
+      const lit = u.firstNamedChild;
+      if (lit?.type === 'literal_value' && lit.firstChild?.type === 'numeric_lit') return { k: 'num', v: -Number(lit.firstChild.text), r };
+    }
+  }
+  return unknown(n);
+}
+
+function lowerAttr(c: Node): HclAttr | null {
+  const id = c.firstNamedChild;
+  if (!id || id.type !== 'identifier') return null;
+  let e: Node | null = null;
+  for (let x = id.nextNamedSibling; x; x = x.nextNamedSibling) if (x.type === 'expression') e = x;
+  return { name: id.text, nameRange: rng(id), val: e ? lowerExpr(e) : unknown(c), range: rng(c) };
+}
+
+function lowerBody(body: Node | null, attrs: HclAttr[], blocks: HclBlock[]): void {
+  if (!body) return;
+  for (let c = body.firstNamedChild; c; c = c.nextNamedSibling) {
+    if (c.type === 'attribute') {
+      const a = lowerAttr(c);
+      if (a) attrs.push(a);
+    } else if (c.type === 'block') {
+      blocks.push(lowerBlock(c, true));
+    }
+  }
+}
+
+/** `deep` false: only the header (for blocks the extractors never read). */
+export function lowerBlock(n: Node, deep: boolean): HclBlock {
+  let type = '';
+  const labels: string[] = [];
+  const labelRanges: SourceRange[] = [];
+  let bodyNode: Node | null = null;
+  let headerEnd = n.endPosition;
+  for (let c = n.firstChild; c; c = c.nextSibling) {
+    if (c.type === 'identifier' && !type) type = c.text;
+    else if (c.type === 'string_lit') {
+      const v = lowerStringLit(c);
+      labels.push(v.k === 'str' ? v.v : c.text);
+      labelRanges.push(rng(c));
+    } else if (c.type === 'identifier') {
+      labels.push(c.text);
+      labelRanges.push(rng(c));
+    } else if (c.type === 'block_start') headerEnd = c.endPosition;
+    else if (c.type === 'body') bodyNode = c;
+  }
+  const s = n.startPosition;
+  const block: HclBlock = {
+    type,
+    labels,
+    labelRanges,
+    range: rng(n),
+    headerRange: { start: { line: s.row, column: s.column }, end: { line: headerEnd.row, column: headerEnd.column } },
+    attrs: [],
+    blocks: [],
+    hasError: n.hasError,
+  };
+  if (deep) lowerBody(bodyNode, block.attrs, block.blocks);
+  return block;
+}
+
+/** Which top-level blocks the extractors read in full; the others keep only their header. */
+export type BlockFilter = (type: string, labels: string[]) => boolean;
+
+const RELEVANT_RESOURCES = /^aws_(security_group|default_security_group|security_group_rule|vpc_security_group_(ingress|egress)_rule|vpc|default_vpc|subnet|nat_gateway|route|route_table|default_route_table|route_table_association|vpc_endpoint|vpc_endpoint_route_table_association|internet_gateway|vpc_ipv4_cidr_block_association)$/;
+
+export const defaultBlockFilter: BlockFilter = (type, labels) =>
+  type === 'variable' || type === 'locals' || type === 'module' || (type === 'resource' && RELEVANT_RESOURCES.test(labels[0] ?? ''));
+
+function collectProblems(root: Node, out: HclProblem[], limit = 20): void {
+  if (!root.hasError) return;
+  const visit = (n: Node): void => {
+    if (out.length >= limit) return;
+    if (n.isMissing) {
+      out.push({ message: `syntax error: missing ${n.type === '}' || n.type === 'block_end' ? "'}'" : n.type}`, range: rng(n) });
+      return;
+    }
+    if (n.isError) {
+      const first = n.text.split('\n')[0].slice(0, 40);
+      out.push({ message: `syntax error near '${first}'`, range: rng(n) });
+      return;
+    }
+    if (!n.hasError) return;
+    for (let c = n.firstChild; c; c = c.nextSibling) visit(c);
+  };
+  visit(root);
+}
+
+export function lowerTree(tree: Tree, filter: BlockFilter = defaultBlockFilter): HclFile {
+  const file: HclFile = { blocks: [], attrs: [], comments: [], problems: [] };
+  const root = tree.rootNode;
+  const visitComments = (n: Node): void => {
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.type === 'comment') file.comments.push({ text: c.text, range: rng(c) });
+      else if (c.type === 'body' || c.type === 'block' || c.type === 'ERROR') visitComments(c);
+    }
+  };
+  visitComments(root);
+  const top = root.firstNamedChild?.type === 'body' ? root.firstNamedChild : root;
+  for (let c = top.firstNamedChild; c; c = c.nextNamedSibling) {
+    if (c.type === 'block') {
+      const head = lowerBlock(c, false);
+      file.blocks.push(filter(head.type, head.labels) ? lowerBlock(c, true) : head);
+    } else if (c.type === 'attribute') {
+      const a = lowerAttr(c);
+      if (a) file.attrs.push(a);
+    } else if (c.type === 'ERROR') {
+      // Complete blocks can end up inside an ERROR node when recovery swallows them.
+      for (const b of namedKids(c)) {
+        if (b.type === 'block' && !b.hasError) {
+          const head = lowerBlock(b, false);
+          file.blocks.push(filter(head.type, head.labels) ? lowerBlock(b, true) : head);
+        }
+      }
+    }
+  }
+  collectProblems(root, file.problems);
+  return file;
+}
+
+/** One-shot parse of a Terraform or .tfvars text. */
+export function parseTerraform(text: string, filter?: BlockFilter): HclFile {
+  const tree = parser().parse(text);
+  if (!tree) return { blocks: [], attrs: [], comments: [], problems: [{ message: 'parser returned no tree', range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } }] };
+  try {
+    return lowerTree(tree, filter);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** A text change in editor terms (0-based line/character, UTF-16), as VS Code reports it. */
+export interface TextChange {
+  range: SourceRange;
+  /** Length of the replaced text in UTF-16 units (VS Code's `rangeLength`). */
+  rangeOffset: number;
+  rangeLength: number;
+  text: string;
+}
+
+/**
+ * One open Terraform document, parsed incrementally. Call `update(newText, changes)` on every
+ * change event; `file` is the lowered IR of the latest text. Call `dispose()` to free the tree.
+ */
+export class TerraformDocument {
+  private tree: Tree | null = null;
+  private textValue = '';
+  private lowered: HclFile | null = null;
+
+  constructor(
+    readonly path: string,
+    text: string,
+    private readonly filter: BlockFilter = defaultBlockFilter,
+  ) {
+    this.reparse(text, false);
+  }
+
+  get text(): string {
+    return this.textValue;
+  }
+
+  /** The IR of the current text (lowered lazily after each update). */
+  get file(): HclFile {
+    if (!this.lowered) this.lowered = this.tree ? lowerTree(this.tree, this.filter) : { blocks: [], attrs: [], comments: [], problems: [] };
+    return this.lowered;
+  }
+
+  /**
+   * Applies the changes (in the order the editor reports them) to the old tree and reparses.
+   * Without `changes`, reparses from scratch.
+   */
+  update(newText: string, changes?: readonly TextChange[]): void {
+    if (this.tree && changes && changes.length) {
+      for (const ch of changes) this.tree.edit(toEdit(ch));
+      this.reparse(newText, true);
+    } else {
+      this.reparse(newText, false);
+    }
+  }
+
+  /** Only re-parses (no lowering): what the benchmark times as "incremental re-parse". */
+  reparseOnly(newText: string, changes: readonly TextChange[]): void {
+    this.update(newText, changes);
+  }
+
+  private reparse(text: string, incremental: boolean): void {
+    const old = this.tree;
+    const tree = parser().parse(text, incremental ? old : null);
+    if (old) old.delete();
+    this.tree = tree;
+    this.textValue = text;
+    this.lowered = null;
+  }
+
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = null;
+  }
+}
+
+function endOf(start: { line: number; column: number }, text: string): { row: number; column: number } {
+  const lines = text.split('\n');
+  if (lines.length === 1) return { row: start.line, column: start.column + text.length };
+  return { row: start.line + lines.length - 1, column: lines[lines.length - 1].length };
+}
+
+function toEdit(ch: TextChange): Edit {
+  const startIndex = ch.rangeOffset;
+  return {
+    startIndex,
+    oldEndIndex: startIndex + ch.rangeLength,
+    newEndIndex: startIndex + ch.text.length,
+    startPosition: { row: ch.range.start.line, column: ch.range.start.column },
+    oldEndPosition: { row: ch.range.end.line, column: ch.range.end.column },
+    newEndPosition: endOf(ch.range.start, ch.text),
+  };
+}

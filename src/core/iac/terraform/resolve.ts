@@ -1,0 +1,236 @@
+/**
+ * Static evaluation of Terraform expressions over one module directory: literals, `var.x`
+ * (default, then terraform.tfvars, then *.auto.tfvars in lexical order — Terraform's precedence),
+ * `local.x`, simple lists and a few list functions, iterator bindings of `dynamic` blocks, and
+ * references to other resources' literal attributes (`aws_vpc.main.cidr_block`). Everything else
+ * becomes `unknown` with a reason — never a guess.
+ */
+import type { Located } from '../model';
+import type { Val } from '../value';
+import type { HclAttr, HclBlock, HclFile } from './parser';
+
+export interface TfFileInput {
+  path: string;
+  hcl: HclFile;
+}
+
+interface Def {
+  val: Val;
+  file: string;
+  via: string;
+}
+
+export interface TfScope {
+  variables: Map<string, Def>;
+  locals: Map<string, Def>;
+  /** `type.name` → block and file (managed resources only). */
+  resources: Map<string, { block: HclBlock; file: string }>;
+  /** Node → file it was written in (for values that travelled through var/local/tfvars). */
+  origin: WeakMap<object, { file: string; via: string }>;
+}
+
+/** Terraform's precedence: terraform.tfvars, then *.auto.tfvars (lexical order), later wins. */
+export function tfvarsOrder(paths: string[]): string[] {
+  const base = (p: string): string => p.split(/[\\/]/).pop() ?? p;
+  const main = paths.filter((p) => base(p) === 'terraform.tfvars');
+  const auto = paths.filter((p) => base(p).endsWith('.auto.tfvars')).sort((a, b) => base(a).localeCompare(base(b)));
+  return [...main, ...auto];
+}
+
+export function isTfvarsPath(p: string): boolean {
+  return /\.tfvars$/.test(p);
+}
+
+export function buildScope(files: TfFileInput[]): TfScope {
+  const scope: TfScope = { variables: new Map(), locals: new Map(), resources: new Map(), origin: new WeakMap() };
+  for (const f of files) {
+    if (isTfvarsPath(f.path)) continue;
+    for (const b of f.hcl.blocks) {
+      if (b.type === 'variable' && b.labels[0]) {
+        const d = b.attrs.find((a) => a.name === 'default');
+        if (d) scope.variables.set(b.labels[0], { val: d.val, file: f.path, via: `var.${b.labels[0]} (default)` });
+      } else if (b.type === 'locals') {
+        for (const a of b.attrs) scope.locals.set(a.name, { val: a.val, file: f.path, via: `local.${a.name}` });
+      } else if (b.type === 'resource' && b.labels.length >= 2) {
+        scope.resources.set(`${b.labels[0]}.${b.labels[1]}`, { block: b, file: f.path });
+      }
+    }
+  }
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  for (const p of tfvarsOrder(files.map((f) => f.path).filter(isTfvarsPath))) {
+    const name = p.split(/[\\/]/).pop();
+    for (const a of byPath.get(p)!.hcl.attrs) scope.variables.set(a.name, { val: a.val, file: p, via: `var.${a.name} (${name})` });
+  }
+  return scope;
+}
+
+export type Env = Map<string, { key: Val; value: Val }>;
+
+const MAX_DEPTH = 24;
+
+function tagOrigin(scope: TfScope, v: Val, file: string, via: string): void {
+  if (scope.origin.has(v)) return;
+  scope.origin.set(v, { file, via });
+  if (v.k === 'list') for (const i of v.items) tagOrigin(scope, i, file, via);
+  else if (v.k === 'obj') for (const e of v.entries) tagOrigin(scope, e.val, file, via);
+}
+
+function unknown(v: Val, why: string): Val {
+  return { k: 'unknown', text: 'text' in v ? v.text : '', r: v.r, why };
+}
+
+function step(v: Val, s: string | number, from: Val): Val {
+  if (v.k === 'unknown') return v;
+  if (v.k === 'list' && typeof s === 'number') return v.items[s] ?? unknown(from, `index ${s} is out of range`);
+  if (v.k === 'obj') {
+    const e = v.entries.find((x) => x.key === String(s));
+    return e ? e.val : unknown(from, `no key '${s}'`);
+  }
+  return unknown(from, `cannot index ${v.k} with '${s}'`);
+}
+
+function steps(v: Val, path: (string | number)[], from: Val, scope: TfScope, env: Env, depth: number): Val {
+  let cur = resolve(v, scope, env, depth + 1);
+  for (const s of path) {
+    cur = step(cur, s, from);
+    cur = resolve(cur, scope, env, depth + 1);
+  }
+  return cur;
+}
+
+/** Resolves a value as far as statically possible. Strings keep the range where they are written. */
+export function resolve(v: Val, scope: TfScope, env: Env = new Map(), depth = 0): Val {
+  if (depth > MAX_DEPTH) return unknown(v, 'reference cycle or nesting too deep');
+  switch (v.k) {
+    case 'str':
+    case 'num':
+    case 'bool':
+    case 'null':
+    case 'unknown':
+      return v;
+    case 'list': {
+      const items = v.items.map((i) => resolve(i, scope, env, depth + 1));
+      return items.every((x, i) => x === v.items[i]) ? v : { k: 'list', items, r: v.r };
+    }
+    case 'obj': {
+      const entries = v.entries.map((e) => ({ ...e, val: resolve(e.val, scope, env, depth + 1) }));
+      return entries.every((e, i) => e.val === v.entries[i].val) ? v : { k: 'obj', entries, r: v.r };
+    }
+    case 'tpl': {
+      let out = '';
+      for (const p of v.parts) {
+        const rp = resolve(p, scope, env, depth + 1);
+        if (rp.k === 'str') out += rp.v;
+        else if (rp.k === 'num' || rp.k === 'bool') out += String(rp.v);
+        else return unknown(v, rp.k === 'unknown' && rp.why ? rp.why : `template part ${'text' in p ? p.text : p.k} is not static`);
+      }
+      return { k: 'str', v: out, r: v.r };
+    }
+    case 'fn':
+      return resolveFn(v, scope, env, depth);
+    case 'ref':
+      return resolveRef(v, scope, env, depth);
+  }
+}
+
+function resolveRef(v: Extract<Val, { k: 'ref' }>, scope: TfScope, env: Env, depth: number): Val {
+  const [head, ...rest] = v.path;
+  const h = String(head);
+  const bound = env.get(h);
+  if (bound) {
+    const [which, ...more] = rest;
+    if (which === 'value') return steps(bound.value, more, v, scope, env, depth);
+    if (which === 'key') return steps(bound.key, more, v, scope, env, depth);
+    return unknown(v, `${h}.${String(which)} is not an iterator attribute`);
+  }
+  if (h === 'var') {
+    const name = String(rest[0]);
+    const d = scope.variables.get(name);
+    if (!d) return unknown(v, `var.${name} has no default and no value in terraform.tfvars / *.auto.tfvars`);
+    tagOrigin(scope, d.val, d.file, d.via);
+    return steps(d.val, rest.slice(1), v, scope, env, depth);
+  }
+  if (h === 'local') {
+    const name = String(rest[0]);
+    const d = scope.locals.get(name);
+    if (!d) return unknown(v, `local.${name} is not defined in this module`);
+    tagOrigin(scope, d.val, d.file, d.via);
+    return steps(d.val, rest.slice(1), v, scope, env, depth);
+  }
+  if (h.startsWith('aws_') && rest.length >= 2) {
+    const res = scope.resources.get(`${h}.${String(rest[0])}`);
+    if (!res) return unknown(v, `${h}.${String(rest[0])} is not in this module`);
+    let i = 1;
+    if (typeof rest[1] === 'number') i = 2; // count index: a literal attribute is the same for every instance
+    const attr = res.block.attrs.find((a) => a.name === String(rest[i]));
+    if (!attr) return unknown(v, `${h}.${String(rest[0])}.${String(rest[i])} is computed by AWS (not written in code)`);
+    const resolved = steps(attr.val, rest.slice(i + 1), v, scope, env, depth);
+    if (resolved.k !== 'unknown') tagOrigin(scope, attr.val, res.file, `${h}.${String(rest[0])}.${String(rest[i])}`);
+    return resolved;
+  }
+  if (h === 'data') return unknown(v, `${v.text} is read from AWS at plan time`);
+  if (h === 'module') return unknown(v, `${v.text} is an output of another module`);
+  return unknown(v, `${v.text} is only known at plan time`);
+}
+
+function listOf(v: Val): Val[] | null {
+  return v.k === 'list' ? v.items : null;
+}
+
+function resolveFn(v: Extract<Val, { k: 'fn' }>, scope: TfScope, env: Env, depth: number): Val {
+  const args = v.args.map((a) => resolve(a, scope, env, depth + 1));
+  const bad = args.find((a) => a.k === 'unknown');
+  switch (v.name) {
+    case 'concat': {
+      if (bad) return unknown(v, (bad.k === 'unknown' && bad.why) || 'an argument is not static');
+      const items: Val[] = [];
+      for (const a of args) {
+        const l = listOf(a);
+        if (!l) return unknown(v, 'concat of a non-list');
+        items.push(...l);
+      }
+      return { k: 'list', items, r: v.r };
+    }
+    case 'tolist':
+    case 'toset':
+    case 'distinct':
+    case 'compact':
+    case 'sort':
+    case 'tostring':
+    case 'tonumber':
+      if (args.length !== 1 || bad) return unknown(v, (bad?.k === 'unknown' && bad.why) || `${v.name}() argument is not static`);
+      if (v.name === 'compact' && args[0].k === 'list') return { k: 'list', items: args[0].items.filter((i) => !(i.k === 'str' && i.v === '') && i.k !== 'null'), r: args[0].r };
+      return args[0];
+    case 'flatten': {
+      if (args.length !== 1 || bad) return unknown(v, (bad?.k === 'unknown' && bad.why) || 'flatten() argument is not static');
+      const out: Val[] = [];
+      const walk = (x: Val): void => {
+        if (x.k === 'list') x.items.forEach((i) => walk(resolve(i, scope, env, depth + 1)));
+        else out.push(x);
+      };
+      walk(args[0]);
+      return { k: 'list', items: out, r: v.r };
+    }
+    case 'split': {
+      if (args.length !== 2 || args[0].k !== 'str' || args[1].k !== 'str') return unknown(v, 'split() arguments are not static');
+      const sep = args[0].v;
+      return { k: 'list', items: args[1].v.split(sep).map((s) => ({ k: 'str', v: s, r: v.r }) as Val), r: v.r };
+    }
+    default:
+      return unknown(v, `${v.name}() is not evaluated statically`);
+  }
+}
+
+export function originOf(scope: TfScope, v: Val): { file: string; via: string } | undefined {
+  return scope.origin.get(v);
+}
+
+export function attr(b: HclBlock, name: string): HclAttr | undefined {
+  return b.attrs.find((a) => a.name === name);
+}
+
+/** Where a resolved value was written, when that is not the use site. */
+export function definedAt(scope: TfScope, v: Val): Located | undefined {
+  const o = scope.origin.get(v);
+  return o ? { file: o.file, range: v.r } : undefined;
+}

@@ -1,0 +1,98 @@
+/**
+ * A small value IR shared by the Terraform and CloudFormation adapters. Both syntaxes are lowered
+ * into `Val` (with a 0-based source range on every node) and then read by the extractors, so the
+ * resolution logic (variables, parameters, references) sees one shape. No IO, never throws.
+ */
+import type { SourcePosition, SourceRange } from '../model/flows';
+
+export type Val =
+  | { k: 'str'; v: string; r: SourceRange }
+  | { k: 'num'; v: number; r: SourceRange }
+  | { k: 'bool'; v: boolean; r: SourceRange }
+  | { k: 'null'; r: SourceRange }
+  | { k: 'list'; items: Val[]; r: SourceRange }
+  | { k: 'obj'; entries: ObjEntry[]; r: SourceRange }
+  /** A Terraform traversal such as var.x, local.y[0], aws_vpc.main.cidr_block. */
+  | { k: 'ref'; path: (string | number)[]; text: string; r: SourceRange }
+  /** A Terraform function call or a CloudFormation intrinsic (`Ref`, `Fn::GetAtt`, ...). */
+  | { k: 'fn'; name: string; args: Val[]; text: string; r: SourceRange }
+  /** A Terraform template with interpolations: literal parts are `str`, the rest expressions. */
+  | { k: 'tpl'; parts: Val[]; text: string; r: SourceRange }
+  /** Anything the adapters do not model (conditionals, for-expressions, operators). */
+  | { k: 'unknown'; text: string; r: SourceRange; why?: string };
+
+export interface ObjEntry {
+  key: string;
+  keyRange: SourceRange;
+  val: Val;
+}
+
+export const ZERO_RANGE: SourceRange = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
+
+export function objGet(v: Val | undefined, key: string): Val | undefined {
+  if (!v || v.k !== 'obj') return undefined;
+  for (const e of v.entries) if (e.key === key) return e.val;
+  return undefined;
+}
+
+export function objEntry(v: Val | undefined, key: string): ObjEntry | undefined {
+  if (!v || v.k !== 'obj') return undefined;
+  for (const e of v.entries) if (e.key === key) return e;
+  return undefined;
+}
+
+/** A short source-like rendering, for messages about unresolved values. */
+export function valText(v: Val): string {
+  switch (v.k) {
+    case 'str':
+      return JSON.stringify(v.v);
+    case 'num':
+      return String(v.v);
+    case 'bool':
+      return String(v.v);
+    case 'null':
+      return 'null';
+    case 'list':
+      return `[${v.items.map(valText).join(', ')}]`;
+    case 'obj':
+      return `{${v.entries.map((e) => `${e.key} = ${valText(e.val)}`).join(', ')}}`;
+    default:
+      return v.text;
+  }
+}
+
+/** Maps character offsets to 0-based line/column (UTF-16 columns, like the editor). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  position(offset: number): SourcePosition {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, column: offset - this.starts[lo] };
+  }
+  range(start: number, end: number): SourceRange {
+    return { start: this.position(start), end: this.position(end) };
+  }
+  offset(pos: SourcePosition): number {
+    const s = this.starts[Math.min(pos.line, this.starts.length - 1)] ?? 0;
+    return s + pos.column;
+  }
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}
+
+export function comparePos(a: SourcePosition, b: SourcePosition): number {
+  return a.line - b.line || a.column - b.column;
+}
+
+export function rangeContains(outer: SourceRange, inner: SourceRange): boolean {
+  return comparePos(outer.start, inner.start) <= 0 && comparePos(inner.end, outer.end) <= 0;
+}

@@ -1,0 +1,104 @@
+import { ADMIN_PORTS, DATA_PORTS, RISKY_PORTS, WEB_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, portsText, sourceText, worldSources } from './common';
+import type { RawFinding, RuleDefinition } from './types';
+
+export const EL004: RuleDefinition = {
+  id: 'EL004',
+  title: 'Port open to the internet',
+  severity: 'low',
+  rationale:
+    'Anything reachable from 0.0.0.0/0 or ::/0 is part of the attack surface. For a public web server on 80/443 that is the point (reported as info); for other ports (FTP, Telnet, SMB, mail, dev servers) it usually is not.',
+  remediation:
+    'If the service is meant to be public, keep the rule and give it a description saying so (or suppress with a reason). Otherwise narrow the source to known CIDRs or a security group; put web servers behind a load balancer.',
+  references: ['CKV_AWS_260', 'W2', 'prowler:ec2_securitygroup_allow_ingress_from_internet_to_any_port'],
+  examples: {
+    terraform: {
+      bad: `resource "aws_security_group" "ftp" {
+  description = "FTP"
+  ingress {
+    description      = "FTP"
+    from_port        = 21
+    to_port          = 21
+    protocol         = "tcp"
+    ipv6_cidr_blocks = ["::/0"]
+  }
+}`,
+      good: `resource "aws_security_group" "ftp" {
+  description = "FTP"
+  ingress {
+    description = "FTP from the partner"
+    from_port   = 21
+    to_port     = 21
+    protocol    = "tcp"
+    cidr_blocks = ["198.51.100.0/28"]
+  }
+}`,
+    },
+    cloudformation: {
+      bad: `Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: Web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 8080
+          ToPort: 8080
+          CidrIp: 0.0.0.0/0
+          Description: app
+      SecurityGroupEgress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 10.0.0.0/16
+          Description: HTTPS inside the VPC
+`,
+      good: `Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: Web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 8080
+          ToPort: 8080
+          SourceSecurityGroupId: sg-0123456789abcdef0
+          Description: app from the load balancer
+      SecurityGroupEgress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 10.0.0.0/16
+          Description: HTTPS inside the VPC
+`,
+    },
+  },
+  check(model) {
+    const out: RawFinding[] = [];
+    for (const rule of ingressRules(model.rules)) {
+      if (isAllTraffic(rule)) continue; // EL002
+      if (coveredPorts(rule, ADMIN_PORTS).length || coveredPorts(rule, DATA_PORTS).length) continue; // EL001 / EL003
+      const world = worldSources(rule);
+      if (!world.length) continue;
+      const risky = coveredPorts(rule, RISKY_PORTS);
+      const onlyWeb =
+        (rule.protocol === 'tcp' || rule.protocol === 'udp') && rule.fromPort !== null && rule.toPort !== null && rule.toPort - rule.fromPort <= 1000 &&
+        Array.from({ length: rule.toPort - rule.fromPort + 1 }, (_, i) => rule.fromPort! + i).every((p) => WEB_PORTS.has(p));
+      const icmp = rule.protocol === 'icmp' || rule.protocol === 'icmpv6';
+      for (const s of world) {
+        let message: string;
+        let severity: RawFinding['severity'];
+        if (risky.length) message = `${describePorts(risky)} is open to the whole internet (${sourceText(s)}) on ${rule.resource}; these services are rarely meant to be public.`;
+        else if (onlyWeb) {
+          message = `${portsText(rule)} is open to the whole internet (${sourceText(s)}) on ${rule.resource}. Fine for a public web server; if this one is not public, narrow the source.`;
+          severity = 'info';
+        } else if (icmp) {
+          message = `${portsText(rule)} from the whole internet (${sourceText(s)}) on ${rule.resource}: the host answers pings and path-MTU probes from anyone.`;
+          severity = 'info';
+        } else message = `${portsText(rule)} is open to the whole internet (${sourceText(s)}) on ${rule.resource}. If it is not meant to be public, narrow the source.`;
+        const f = onSource(rule, s, message);
+        out.push(severity ? { ...f, severity } : f);
+      }
+    }
+    return out;
+  },
+};

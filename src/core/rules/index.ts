@@ -1,0 +1,111 @@
+/**
+ * The rule catalogue and the runner. `runRules(model, options)` applies every enabled rule to the
+ * normalised model, applies severity overrides and suppressions, and returns findings sorted by
+ * file and position. `describeRule` explains a rule in plain words (editor hovers).
+ */
+import usEast1 from '../pricing/prices/us-east-1.json';
+import type { Severity } from '../model/flows';
+import { SEVERITIES } from '../model/flows';
+import { suppressionMatches } from '../iac/common';
+import type { Finding, IacModel } from '../iac/model';
+import { comparePos, rangeContains } from '../iac/value';
+import { EL001 } from './EL001-admin-ports-open';
+import { EL002 } from './EL002-all-ports-open';
+import { EL003 } from './EL003-data-ports-open';
+import { EL004 } from './EL004-other-ports-open';
+import { EL005 } from './EL005-wide-private-source';
+import { EL006 } from './EL006-egress-anywhere';
+import { EL007 } from './EL007-missing-description';
+import { EL008 } from './EL008-default-group-rules';
+import { EL009 } from './EL009-nat-without-gateway-endpoint';
+import type { RuleContext, RuleDefinition } from './types';
+
+export type { RuleDefinition, RuleContext, RawFinding, RuleExamples } from './types';
+
+export const rules: readonly RuleDefinition[] = [EL001, EL002, EL003, EL004, EL005, EL006, EL007, EL008, EL009];
+
+export function getRule(id: string): RuleDefinition | undefined {
+  return rules.find((r) => r.id === id.toUpperCase());
+}
+
+/** NAT gateway processing price per GB: read from the pricing data (us-east-1 unless overridden). */
+export const DEFAULT_NAT_PER_GB_USD: number = usEast1.natGatewayPerGb;
+export const DEFAULT_GATEWAY_ENDPOINT_PER_GB_USD: number = usEast1.gatewayEndpointPerGb;
+
+export interface RuleOptions {
+  /** Rule ids to skip. */
+  disabled?: string[];
+  /** When given, only these rule ids run. */
+  enabled?: string[];
+  /** Per-rule severity overrides, e.g. { EL004: 'medium' }. */
+  severity?: Record<string, Severity>;
+  /** Prices for the cost rule (default: us-east-1 from src/core/pricing/prices). */
+  natPerGbUsd?: number;
+  gatewayEndpointPerGbUsd?: number;
+}
+
+export function docsPath(ruleId: string): string {
+  return `docs/rules/${ruleId}.md`;
+}
+
+export function isRuleEnabled(id: string, o: RuleOptions = {}): boolean {
+  const up = id.toUpperCase();
+  if (o.enabled && o.enabled.length && !o.enabled.map((x) => x.toUpperCase()).includes(up)) return false;
+  return !(o.disabled ?? []).map((x) => x.toUpperCase()).includes(up);
+}
+
+/** Runs the enabled rules over one model; suppressed findings are kept with `suppressed: true`. */
+export function runRules(model: IacModel, o: RuleOptions = {}): Finding[] {
+  const ctx: RuleContext = {
+    groupsById: new Map(model.groups.map((g) => [g.id, g])),
+    natPerGbUsd: o.natPerGbUsd ?? DEFAULT_NAT_PER_GB_USD,
+    gatewayEndpointPerGbUsd: o.gatewayEndpointPerGbUsd ?? DEFAULT_GATEWAY_ENDPOINT_PER_GB_USD,
+  };
+  const out: Finding[] = [];
+  for (const rule of rules) {
+    if (!isRuleEnabled(rule.id, o)) continue;
+    const override = o.severity?.[rule.id];
+    for (const raw of rule.check(model, ctx)) {
+      const sup = model.suppressions.find(
+        (s) => suppressionMatches(s, rule.id) && ((s.resource !== undefined && s.resource === raw.resource && s.file === raw.file) || (s.resource === undefined && s.file === raw.file && rangeContains(s.scope, raw.range))),
+      );
+      const { severity: perFinding, ...rest } = raw;
+      out.push({
+        ...rest,
+        ruleId: rule.id,
+        severity: override ?? perFinding ?? rule.severity,
+        title: rule.title,
+        references: [...rule.references],
+        suppressed: !!sup,
+        ...(sup ? { suppressionReason: sup.reason || '(no reason given)' } : {}),
+        docs: docsPath(rule.id),
+      });
+    }
+  }
+  return sortFindings(out);
+}
+
+export function sortFindings(f: Finding[]): Finding[] {
+  return f.sort((a, b) => a.file.localeCompare(b.file) || comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId));
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+
+/** True when `s` is at or above `threshold` (critical > high > medium > low > info). */
+export function atLeast(s: Severity, threshold: Severity): boolean {
+  return SEVERITIES.indexOf(s) <= SEVERITIES.indexOf(threshold);
+}
+
+export function isSeverity(s: string): s is Severity {
+  return (SEVERITIES as readonly string[]).includes(s);
+}
+
+/** A rule explained in plain words (Markdown), for hovers and `--explain`. */
+export function describeRule(ruleOrId: RuleDefinition | string): string {
+  const r = typeof ruleOrId === 'string' ? getRule(ruleOrId) : ruleOrId;
+  if (!r) return `Unknown rule ${String(ruleOrId)}.`;
+  const refs = r.references.length ? `\n\nSame as: ${r.references.filter((x) => !x.startsWith('prowler:')).join(', ') || r.references.join(', ')}.` : '';
+  return `**${r.id} — ${r.title}** (${r.severity})\n\n${r.rationale}\n\n**Fix:** ${r.remediation}${refs}`;
+}
