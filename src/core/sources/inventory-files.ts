@@ -151,8 +151,10 @@ export function inventoryFromDocuments(docs: InventoryDocument[], source: string
     }
     if (Array.isArray(d.Entries)) {
       const id = prefixListIdFromName(file);
-      if (!id) warnings.push(`${file}: prefix-list entries but no pl-… id in the file name, skipped`);
-      else {
+      if (!id) {
+        warnings.push(`${file}: prefix-list entries but no pl-… id in the file name, skipped`);
+        continue;
+      } else {
         const cidrs = (d.Entries as Array<Record<string, unknown>>).map((e) => e?.Cidr).filter((c): c is string => typeof c === 'string');
         inventory.prefixListEntries[id] = [...(inventory.prefixListEntries[id] ?? []), ...cidrs];
         used = true;
