@@ -45,18 +45,20 @@ type EniKey = 'web_a' | 'web_b' | 'bastion' | 'app_a' | 'app_b' | 'worker' | 'db
 export const IDS = {
   vpc: 'vpc-0c4f1e2d3b5a69788',
   vpcCidr: '10.0.0.0/16',
+  /** Amazon-provided IPv6 block; only the public subnets get IPv6 (/64 each). */
+  vpcIpv6Cidr: '2600:1f18:4a3:6e00::/56',
   igw: 'igw-0b7d2e4f6a8c13579',
   nat: 'nat-0e5a7c9b1d3f24680',
   natEip: { allocationId: 'eipalloc-0a2b4c6d8e0f13579', associationId: 'eipassoc-0b3c5d7e9f1a24680', publicIp: '44.195.10.77' },
   dhcpOptions: 'dopt-0f1e2d3c4b5a69780',
   subnets: {
-    public_a: { id: 'subnet-0a1c3e5f7b9d20401', cidr: '10.0.0.0/24', az: 'us-east-1a', azId: 'use1-az1', tier: 'public' },
-    public_b: { id: 'subnet-0b2d4f6a8c0e31502', cidr: '10.0.1.0/24', az: 'us-east-1b', azId: 'use1-az2', tier: 'public' },
+    public_a: { id: 'subnet-0a1c3e5f7b9d20401', cidr: '10.0.0.0/24', ipv6: '2600:1f18:4a3:6e00::/64', az: 'us-east-1a', azId: 'use1-az1', tier: 'public' },
+    public_b: { id: 'subnet-0b2d4f6a8c0e31502', cidr: '10.0.1.0/24', ipv6: '2600:1f18:4a3:6e01::/64', az: 'us-east-1b', azId: 'use1-az2', tier: 'public' },
     private_a: { id: 'subnet-0c3e5a7b9d1f42603', cidr: '10.0.10.0/24', az: 'us-east-1a', azId: 'use1-az1', tier: 'private' },
     private_b: { id: 'subnet-0d4f6b8c0e2a53704', cidr: '10.0.11.0/24', az: 'us-east-1b', azId: 'use1-az2', tier: 'private' },
     db_a: { id: 'subnet-0e5a7c9d1f3b64805', cidr: '10.0.20.0/24', az: 'us-east-1a', azId: 'use1-az1', tier: 'db' },
     db_b: { id: 'subnet-0f6b8d0e2a4c75906', cidr: '10.0.21.0/24', az: 'us-east-1b', azId: 'use1-az2', tier: 'db' },
-  } as Record<SubnetKey, { id: string; cidr: string; az: string; azId: string; tier: 'public' | 'private' | 'db' }>,
+  } as Record<SubnetKey, { id: string; cidr: string; ipv6?: string; az: string; azId: string; tier: 'public' | 'private' | 'db' }>,
   routeTables: {
     public: 'rtb-0a9b8c7d6e5f40312',
     private: 'rtb-0b8c7d6e5f4a30213',
@@ -73,16 +75,16 @@ export const IDS = {
     monitoring: { id: 'sg-0b0a2d4f6c8e90008', name: 'demo-monitoring' },
   } as Record<SgKey, { id: string; name: string }>,
   enis: {
-    web_a: { id: 'eni-0a1b2c3d4e5f60101', ip: '10.0.0.10', publicIp: '54.210.12.34', subnet: 'public_a', sgs: ['web'], instance: 'i-0a1b2c3d4e5f60101', role: 'web server (us-east-1a)' },
-    web_b: { id: 'eni-0b2c3d4e5f6a70202', ip: '10.0.1.10', publicIp: '3.91.45.67', subnet: 'public_b', sgs: ['web'], instance: 'i-0b2c3d4e5f6a70202', role: 'web server (us-east-1b)' },
-    bastion: { id: 'eni-0c3d4e5f6a7b80303', ip: '10.0.0.20', publicIp: '52.4.88.19', subnet: 'public_a', sgs: ['bastion'], instance: 'i-0c3d4e5f6a7b80303', role: 'SSH bastion' },
+    web_a: { id: 'eni-0a1b2c3d4e5f60101', ip: '10.0.0.10', ipv6: '2600:1f18:4a3:6e00:5c2e:81f4:9a07:d10', publicIp: '54.210.12.34', subnet: 'public_a', sgs: ['web'], instance: 'i-0a1b2c3d4e5f60101', role: 'web server (us-east-1a)' },
+    web_b: { id: 'eni-0b2c3d4e5f6a70202', ip: '10.0.1.10', ipv6: '2600:1f18:4a3:6e01:3b9d:e2a6:4f18:c10', publicIp: '3.91.45.67', subnet: 'public_b', sgs: ['web'], instance: 'i-0b2c3d4e5f6a70202', role: 'web server (us-east-1b)' },
+    bastion: { id: 'eni-0c3d4e5f6a7b80303', ip: '10.0.0.20', ipv6: '2600:1f18:4a3:6e00:a41c:7d3e:22b5:f20', publicIp: '52.4.88.19', subnet: 'public_a', sgs: ['bastion'], instance: 'i-0c3d4e5f6a7b80303', role: 'SSH bastion' },
     app_a: { id: 'eni-0d4e5f6a7b8c90404', ip: '10.0.10.15', publicIp: null, subnet: 'private_a', sgs: ['app', 'monitoring'], instance: 'i-0d4e5f6a7b8c90404', role: 'app server (us-east-1a)' },
     app_b: { id: 'eni-0e5f6a7b8c9d00505', ip: '10.0.11.15', publicIp: null, subnet: 'private_b', sgs: ['app', 'monitoring'], instance: 'i-0e5f6a7b8c9d00505', role: 'app server (us-east-1b)' },
     worker: { id: 'eni-0f6a7b8c9d0e10606', ip: '10.0.10.40', publicIp: null, subnet: 'private_a', sgs: ['worker'], instance: 'i-0f6a7b8c9d0e10606', role: 'S3-heavy worker' },
     db: { id: 'eni-0a7b8c9d0e1f20707', ip: '10.0.21.25', publicIp: null, subnet: 'db_b', sgs: ['db'], instance: null, role: 'RDS PostgreSQL primary (us-east-1b)' },
     cache: { id: 'eni-0b8c9d0e1f2a30808', ip: '10.0.11.50', publicIp: null, subnet: 'private_b', sgs: ['cache'], instance: null, role: 'ElastiCache Redis node (idle)' },
     nat: { id: 'eni-0c9d0e1f2a3b40909', ip: '10.0.0.150', publicIp: '44.195.10.77', subnet: 'public_a', sgs: [], instance: null, role: 'NAT gateway' },
-  } as Record<EniKey, { id: string; ip: string; publicIp: string | null; subnet: SubnetKey; sgs: SgKey[]; instance: string | null; role: string }>,
+  } as Record<EniKey, { id: string; ip: string; ipv6?: string; publicIp: string | null; subnet: SubnetKey; sgs: SgKey[]; instance: string | null; role: string }>,
   adminIp: '86.12.140.25',
   partnerCidr: '198.51.100.0/24',
   legacyVpnCidr: '10.0.0.0/8',
@@ -295,8 +297,10 @@ function buildInventory(): Record<string, unknown> {
       SubnetId: s.id,
       VpcId: IDS.vpc,
       OwnerId: ACCOUNT,
-      AssignIpv6AddressOnCreation: false,
-      Ipv6CidrBlockAssociationSet: [],
+      AssignIpv6AddressOnCreation: s.ipv6 !== undefined,
+      Ipv6CidrBlockAssociationSet: s.ipv6
+        ? [{ AssociationId: `subnet-cidr-assoc-0${s.id.slice(8, 24)}`, Ipv6CidrBlock: s.ipv6, Ipv6CidrBlockState: { State: 'associated' } }]
+        : [],
       Tags: tags(`demo-${k.replace('_', '-')}`, { Tier: s.tier }),
       SubnetArn: `arn:aws:ec2:${REGION}:${ACCOUNT}:subnet/${s.id}`,
       EnableDns64: false,
@@ -313,6 +317,13 @@ function buildInventory(): Record<string, unknown> {
     OwnerId: ACCOUNT,
     InstanceTenancy: 'default',
     CidrBlockAssociationSet: [{ AssociationId: 'vpc-cidr-assoc-0d1c2b3a4f5e69788', CidrBlock: IDS.vpcCidr, CidrBlockState: { State: 'associated' } }],
+    Ipv6CidrBlockAssociationSet: [{
+      AssociationId: 'vpc-cidr-assoc-0e2d3c4b5a6f70899',
+      Ipv6CidrBlock: IDS.vpcIpv6Cidr,
+      Ipv6CidrBlockState: { State: 'associated' },
+      NetworkBorderGroup: REGION,
+      Ipv6Pool: 'Amazon',
+    }],
     IsDefault: false,
     Tags: tags('demo-vpc'),
   }];
@@ -344,7 +355,7 @@ function buildInventory(): Record<string, unknown> {
       Description: description,
       Groups: e.sgs.map((g) => ({ GroupName: IDS.securityGroups[g].name, GroupId: IDS.securityGroups[g].id })),
       InterfaceType: isNat ? 'nat_gateway' : 'interface',
-      Ipv6Addresses: [],
+      Ipv6Addresses: e.ipv6 ? [{ Ipv6Address: e.ipv6, IsPrimaryIpv6: false }] : [],
       MacAddress: mac(i),
       NetworkInterfaceId: e.id,
       OwnerId: ACCOUNT,
@@ -388,6 +399,7 @@ function buildInventory(): Record<string, unknown> {
   }];
 
   const local = { DestinationCidrBlock: IDS.vpcCidr, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' };
+  const local6 = { DestinationIpv6CidrBlock: IDS.vpcIpv6Cidr, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' };
   const assoc = (rtb: string, sub: SubnetKey, n: number) => ({
     Main: false,
     RouteTableAssociationId: `rtbassoc-0${rtb.slice(5, 18)}${n.toString().padStart(3, '0')}`,
@@ -400,7 +412,12 @@ function buildInventory(): Record<string, unknown> {
       Associations: [assoc(IDS.routeTables.public, 'public_a', 1), assoc(IDS.routeTables.public, 'public_b', 2)],
       PropagatingVgws: [],
       RouteTableId: IDS.routeTables.public,
-      Routes: [local, { DestinationCidrBlock: '0.0.0.0/0', GatewayId: IDS.igw, Origin: 'CreateRoute', State: 'active' }],
+      Routes: [
+        local,
+        local6,
+        { DestinationCidrBlock: '0.0.0.0/0', GatewayId: IDS.igw, Origin: 'CreateRoute', State: 'active' },
+        { DestinationIpv6CidrBlock: '::/0', GatewayId: IDS.igw, Origin: 'CreateRoute', State: 'active' },
+      ],
       Tags: tags('demo-public'),
       VpcId: IDS.vpc,
       OwnerId: ACCOUNT,
@@ -409,7 +426,7 @@ function buildInventory(): Record<string, unknown> {
       Associations: [assoc(IDS.routeTables.private, 'private_a', 1), assoc(IDS.routeTables.private, 'private_b', 2), assoc(IDS.routeTables.private, 'db_a', 3), assoc(IDS.routeTables.private, 'db_b', 4)],
       PropagatingVgws: [],
       RouteTableId: IDS.routeTables.private,
-      Routes: [local, { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: IDS.nat, Origin: 'CreateRoute', State: 'active' }],
+      Routes: [local, local6, { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: IDS.nat, Origin: 'CreateRoute', State: 'active' }],
       Tags: tags('demo-private'),
       VpcId: IDS.vpc,
       OwnerId: ACCOUNT,
@@ -418,7 +435,7 @@ function buildInventory(): Record<string, unknown> {
       Associations: [{ Main: true, RouteTableAssociationId: 'rtbassoc-0c7d6e5f4a3b20000', RouteTableId: IDS.routeTables.main, AssociationState: { State: 'associated' } }],
       PropagatingVgws: [],
       RouteTableId: IDS.routeTables.main,
-      Routes: [local],
+      Routes: [local, local6],
       Tags: [],
       VpcId: IDS.vpc,
       OwnerId: ACCOUNT,
@@ -440,8 +457,43 @@ function buildInventory(): Record<string, unknown> {
     DestinationOptions: { FileFormat: 'plain-text', HiveCompatiblePartitions: false, PerHourPartition: false },
   }];
 
+  const instances = (Object.keys(IDS.enis) as EniKey[]).filter((k) => IDS.enis[k].instance).map((k, i) => {
+    const e = IDS.enis[k];
+    const s = IDS.subnets[e.subnet];
+    const eni = enis.find((x) => x.NetworkInterfaceId === e.id)!;
+    const { AvailabilityZone: _az, AvailabilityZoneId: _azId, TagSet: _t, RequesterManaged: _r, ...nic } = eni;
+    return {
+      Groups: [],
+      Instances: [{
+        AmiLaunchIndex: 0,
+        ImageId: 'ami-0e2c8caa4b6378d8c',
+        InstanceId: e.instance,
+        InstanceType: k === 'worker' ? 'c6i.xlarge' : 't3.medium',
+        LaunchTime: '2026-10-02T08:14:05+00:00',
+        Monitoring: { State: 'disabled' },
+        Placement: { AvailabilityZone: s.az, GroupName: '', Tenancy: 'default' },
+        PrivateDnsName: dns(e.ip),
+        PrivateIpAddress: e.ip,
+        PublicDnsName: e.publicIp ? pubDns(e.publicIp) : '',
+        ...(e.publicIp ? { PublicIpAddress: e.publicIp } : {}),
+        State: { Code: 16, Name: 'running' },
+        SubnetId: s.id,
+        VpcId: IDS.vpc,
+        Architecture: 'x86_64',
+        NetworkInterfaces: [nic],
+        SecurityGroups: e.sgs.map((g) => ({ GroupName: IDS.securityGroups[g].name, GroupId: IDS.securityGroups[g].id })),
+        SourceDestCheck: true,
+        Tags: tags(`demo-${k.replace('_', '-')}`, { Role: e.role }),
+        ...(e.ipv6 ? { Ipv6Address: e.ipv6 } : {}),
+      }],
+      OwnerId: ACCOUNT,
+      ReservationId: `r-0${(0x1a2b3c4d5e6f7 + i * 0x1111).toString(16).padStart(16, '0')}`,
+    };
+  });
+
   return {
     'describe-vpcs.json': { Vpcs: vpcs },
+    'describe-instances.json': { Reservations: instances },
     'describe-subnets.json': { Subnets: subnets },
     'describe-security-groups.json': { SecurityGroups: sgs },
     'describe-network-interfaces.json': { NetworkInterfaces: enis },
@@ -500,14 +552,16 @@ function buildTfState(): Record<string, unknown> {
   const tagsAll = (name: string, extra: Record<string, string> = {}) => ({ Environment: 'demo', Name: name, Project: 'egress-lens-demo', ...extra });
 
   add('aws_vpc.main', {
-    arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/${IDS.vpc}`, cidr_block: IDS.vpcCidr, enable_dns_hostnames: true, enable_dns_support: true,
+    arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/${IDS.vpc}`, assign_generated_ipv6_cidr_block: true, cidr_block: IDS.vpcCidr,
+    enable_dns_hostnames: true, enable_dns_support: true, ipv6_cidr_block: IDS.vpcIpv6Cidr,
     id: IDS.vpc, instance_tenancy: 'default', owner_id: ACCOUNT, tags: tagsObj('demo-vpc'), tags_all: tagsAll('demo-vpc'),
   }, 1);
   for (const k of Object.keys(IDS.subnets) as SubnetKey[]) {
     const s = IDS.subnets[k];
     add(`aws_subnet.${k}`, {
       arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:subnet/${s.id}`, availability_zone: s.az, availability_zone_id: s.azId, cidr_block: s.cidr,
-      id: s.id, map_public_ip_on_launch: s.tier === 'public', owner_id: ACCOUNT, vpc_id: IDS.vpc,
+      assign_ipv6_address_on_creation: s.ipv6 !== undefined, id: s.id, ipv6_cidr_block: s.ipv6 ?? '',
+      map_public_ip_on_launch: s.tier === 'public', owner_id: ACCOUNT, vpc_id: IDS.vpc,
       tags: tagsObj(`demo-${k.replace('_', '-')}`, { Tier: s.tier }), tags_all: tagsAll(`demo-${k.replace('_', '-')}`, { Tier: s.tier }),
     }, 1, ['aws_vpc.main']);
   }
@@ -525,11 +579,14 @@ function buildTfState(): Record<string, unknown> {
   }, 0, ['aws_eip.nat', 'aws_internet_gateway.main', 'aws_subnet.public_a']);
   add('aws_route_table.public', {
     arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:route-table/${IDS.routeTables.public}`, id: IDS.routeTables.public, owner_id: ACCOUNT, vpc_id: IDS.vpc,
-    route: [{ cidr_block: '0.0.0.0/0', gateway_id: IDS.igw, nat_gateway_id: '' }], tags: tagsObj('demo-public'), tags_all: tagsAll('demo-public'),
+    route: [
+      { cidr_block: '0.0.0.0/0', gateway_id: IDS.igw, ipv6_cidr_block: '', nat_gateway_id: '' },
+      { cidr_block: '', gateway_id: IDS.igw, ipv6_cidr_block: '::/0', nat_gateway_id: '' },
+    ], tags: tagsObj('demo-public'), tags_all: tagsAll('demo-public'),
   }, 0, ['aws_internet_gateway.main', 'aws_vpc.main']);
   add('aws_route_table.private', {
     arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:route-table/${IDS.routeTables.private}`, id: IDS.routeTables.private, owner_id: ACCOUNT, vpc_id: IDS.vpc,
-    route: [{ cidr_block: '0.0.0.0/0', gateway_id: '', nat_gateway_id: IDS.nat }], tags: tagsObj('demo-private'), tags_all: tagsAll('demo-private'),
+    route: [{ cidr_block: '0.0.0.0/0', gateway_id: '', ipv6_cidr_block: '', nat_gateway_id: IDS.nat }], tags: tagsObj('demo-private'), tags_all: tagsAll('demo-private'),
   }, 0, ['aws_nat_gateway.main', 'aws_vpc.main']);
 
   for (const g of SECURITY_GROUPS) {
@@ -664,9 +721,10 @@ partner_cidrs = ["${IDS.partnerCidr}"]
 `;
 
   const network = `resource "aws_vpc" "main" {
-  cidr_block           = var.vpc_cidr
-  enable_dns_support   = true
-  enable_dns_hostnames = true
+  cidr_block                       = var.vpc_cidr
+  assign_generated_ipv6_cidr_block = true
+  enable_dns_support               = true
+  enable_dns_hostnames             = true
 
   tags = {
     Name = "\${local.name}-vpc"
@@ -682,10 +740,12 @@ resource "aws_internet_gateway" "main" {
 }
 
 resource "aws_subnet" "public_a" {
-  vpc_id                  = aws_vpc.main.id
-  cidr_block              = "${IDS.subnets.public_a.cidr}"
-  availability_zone       = "us-east-1a"
-  map_public_ip_on_launch = true
+  vpc_id                          = aws_vpc.main.id
+  cidr_block                      = "${IDS.subnets.public_a.cidr}"
+  ipv6_cidr_block                 = cidrsubnet(aws_vpc.main.ipv6_cidr_block, 8, 0)
+  availability_zone               = "us-east-1a"
+  map_public_ip_on_launch         = true
+  assign_ipv6_address_on_creation = true
 
   tags = {
     Name = "\${local.name}-public-a"
@@ -694,10 +754,12 @@ resource "aws_subnet" "public_a" {
 }
 
 resource "aws_subnet" "public_b" {
-  vpc_id                  = aws_vpc.main.id
-  cidr_block              = "${IDS.subnets.public_b.cidr}"
-  availability_zone       = "us-east-1b"
-  map_public_ip_on_launch = true
+  vpc_id                          = aws_vpc.main.id
+  cidr_block                      = "${IDS.subnets.public_b.cidr}"
+  ipv6_cidr_block                 = cidrsubnet(aws_vpc.main.ipv6_cidr_block, 8, 1)
+  availability_zone               = "us-east-1b"
+  map_public_ip_on_launch         = true
+  assign_ipv6_address_on_creation = true
 
   tags = {
     Name = "\${local.name}-public-b"
@@ -776,6 +838,11 @@ resource "aws_route_table" "public" {
   route {
     cidr_block = local.all_ipv4
     gateway_id = aws_internet_gateway.main.id
+  }
+
+  route {
+    ipv6_cidr_block = "::/0"
+    gateway_id      = aws_internet_gateway.main.id
   }
 
   tags = {
@@ -1142,6 +1209,12 @@ Resources:
         - Key: Name
           Value: !Sub "\${EnvironmentName}-vpc"
 
+  VpcIpv6Block:
+    Type: AWS::EC2::VPCCidrBlock
+    Properties:
+      VpcId: !Ref Vpc
+      AmazonProvidedIpv6CidrBlock: true
+
   InternetGateway:
     Type: AWS::EC2::InternetGateway
   GatewayAttachment:
@@ -1152,18 +1225,24 @@ Resources:
 
   PublicSubnetA:
     Type: AWS::EC2::Subnet
+    DependsOn: VpcIpv6Block
     Properties:
       VpcId: !Ref Vpc
       CidrBlock: ${IDS.subnets.public_a.cidr}
+      Ipv6CidrBlock: !Select [0, !Cidr [!Select [0, !GetAtt Vpc.Ipv6CidrBlocks], 2, 64]]
       AvailabilityZone: us-east-1a
       MapPublicIpOnLaunch: true
+      AssignIpv6AddressOnCreation: true
   PublicSubnetB:
     Type: AWS::EC2::Subnet
+    DependsOn: VpcIpv6Block
     Properties:
       VpcId: !Ref Vpc
       CidrBlock: ${IDS.subnets.public_b.cidr}
+      Ipv6CidrBlock: !Select [1, !Cidr [!Select [0, !GetAtt Vpc.Ipv6CidrBlocks], 2, 64]]
       AvailabilityZone: us-east-1b
       MapPublicIpOnLaunch: true
+      AssignIpv6AddressOnCreation: true
   PrivateSubnetA:
     Type: AWS::EC2::Subnet
     Properties:
@@ -1209,6 +1288,13 @@ Resources:
     Properties:
       RouteTableId: !Ref PublicRouteTable
       DestinationCidrBlock: 0.0.0.0/0
+      GatewayId: !Ref InternetGateway
+  PublicDefaultRouteIpv6:
+    Type: AWS::EC2::Route
+    DependsOn: GatewayAttachment
+    Properties:
+      RouteTableId: !Ref PublicRouteTable
+      DestinationIpv6CidrBlock: ::/0
       GatewayId: !Ref InternetGateway
   PrivateRouteTable:
     Type: AWS::EC2::RouteTable
@@ -1456,6 +1542,7 @@ export type StoryId =
   | 'same-az-db'
   | 'web-to-app'
   | 'ssh-scan-rejected'
+  | 'bastion-ssh-ipv6-rejected'
   | 'port-scan-rejected'
   | 'ssh-bruteforce-accepted'
   | 'admin-ssh'
@@ -1507,7 +1594,7 @@ function inCidr(ip: string, cidr: string): boolean {
   const size = 2 ** (32 - n);
   return Math.floor(ipToInt(ip) / size) === Math.floor(ipToInt(base) / size);
 }
-const inVpc = (ip: string) => inCidr(ip, IDS.vpcCidr);
+const inVpc = (ip: string) => (ip.includes(':') ? ip.startsWith(IDS.vpcIpv6Cidr.slice(0, 16)) : inCidr(ip, IDS.vpcCidr));
 
 /** traffic-path of an egress record leaving `eni` towards `peer`. */
 function trafficPath(eni: EniKey, peer: string): number {
@@ -1597,7 +1684,7 @@ function recordsOf(c: Conv, rng: Rng): Rec[] {
       start,
       fields: [
         '5', ACCOUNT, e.id, src, dst, String(sp), String(dp), '6', String(pkts), String(bytes), String(start), String(end),
-        c.action, 'OK', IDS.vpc, s.id, e.instance ?? '-', String(flags), 'IPv4', pktSrc, pktDst, REGION, s.azId, dir,
+        c.action, 'OK', IDS.vpc, s.id, e.instance ?? '-', String(flags), src.includes(':') ? 'IPv6' : 'IPv4', pktSrc, pktDst, REGION, s.azId, dir,
         dir === 'egress' ? String(trafficPath(eni, peer)) : '-', svc(pktSrc), svc(pktDst),
       ],
     });
@@ -1644,6 +1731,15 @@ const S3_PREFIXES = ['52.216', '52.217', '54.231', '16.182', '3.5'];
 const API_ENDPOINTS = ['140.82.112.3', '104.18.12.33', '151.101.1.69', '35.190.247.13', '13.107.42.14', '199.232.68.133', '34.117.59.81', '185.199.108.133'];
 const CLIENT_PREFIXES = ['73', '24', '81', '86', '90', '2', '101', '187', '49', '177', '92', '109', '68', '71', '98', '174'];
 const SCANNER_PREFIXES = ['45.148', '185.224', '193.32', '141.98', '92.118', '218.92', '61.177', '179.43', '80.94', '194.26'];
+// IPv6: residential ISPs (Comcast, Deutsche Telekom, BT, Jio) and hosting ranges scanners rent.
+const CLIENT6_PREFIXES = ['2601:18c', '2003:e2', '2a00:23c7', '2409:40e3'];
+const SCANNER6_PREFIXES = ['2a01:4f8:c17', '2604:a880:400', '2a03:b0c0:3', '2001:470:1f07'];
+
+function publicIp6(rng: Rng, prefix: string): string {
+  const groups = prefix.split(':');
+  while (groups.length < 8) groups.push(rng.int(0, 0xffff).toString(16));
+  return groups.join(':');
+}
 
 function publicIp(rng: Rng, prefix: string): string {
   const parts = prefix.split('.');
@@ -1652,7 +1748,10 @@ function publicIp(rng: Rng, prefix: string): string {
 }
 function pool(rng: Rng, n: number, prefixes: string[]): string[] {
   const set = new Set<string>();
-  while (set.size < n) set.add(publicIp(rng, rng.pick(prefixes)));
+  while (set.size < n) {
+    const p = rng.pick(prefixes);
+    set.add(p.includes(':') ? publicIp6(rng, p) : publicIp(rng, p));
+  }
   return [...set];
 }
 const linuxPort = (rng: Rng) => rng.int(32768, 60999);
@@ -1684,7 +1783,9 @@ function buildConversations(rng: Rng, s: number): Conv[] {
 
   // (a) Internet clients downloading from the web servers (ingress conversations, egress bytes).
   const clients = pool(rng, n(240, 3), CLIENT_PREFIXES);
+  const clients6 = pool(rng, n(40, 2), CLIENT6_PREFIXES);
   for (let i = n(400); i > 0; i--) {
+    const v6 = rng.chance(0.15);
     const big = rng.chance(0.4);
     const size = big ? rng.logInt(25 * MB, 180 * MB) : rng.logInt(20_000, 1_500_000);
     const rate = rng.logInt(1_500_000, 12_000_000);
@@ -1692,14 +1793,13 @@ function buildConversations(rng: Rng, s: number): Conv[] {
     const t1 = t0 + Math.max(0, Math.ceil(size / rate) - 1);
     const iv = intervals(t0, t1);
     const secs = iv.reduce((a, v) => a + v.end - v.start + 1, 0);
+    const web: EniKey = rng.chance(0.55) ? 'web_a' : 'web_b';
     convs.push({
-      story: 'web-downloads', client: rng.pick(clients), cport: clientPort(rng), server: IDS.enis[rng.chance(0.55) ? 'web_a' : 'web_b'].ip,
-      sport: rng.chance(0.85) ? 443 : 80, action: 'ACCEPT',
-      segs: fillSegs(rng, iv, 'resp', () => size / secs, (i) => (i === 0 ? 2400 / Math.max(1, iv[0].end - iv[0].start + 1) : 0), 1448),
-      observers: [],
+      story: 'web-downloads', client: rng.pick(v6 ? clients6 : clients), cport: clientPort(rng),
+      server: v6 ? IDS.enis[web].ipv6! : IDS.enis[web].ip, sport: rng.chance(0.85) ? 443 : 80, action: 'ACCEPT',
+      segs: fillSegs(rng, iv, 'resp', () => size / secs, (i) => (i === 0 ? 2400 / Math.max(1, iv[0].end - iv[0].start + 1) : 0), v6 ? 1428 : 1448),
+      observers: [{ eni: web, side: 'server' }],
     });
-    const c = convs[convs.length - 1];
-    c.observers = [{ eni: c.server === IDS.enis.web_a.ip ? 'web_a' : 'web_b', side: 'server' }];
   }
 
   // (b) The worker uploads exports to S3 through the NAT gateway, in four batches.
@@ -1763,18 +1863,22 @@ function buildConversations(rng: Rng, s: number): Conv[] {
 
   // (d) Scanners. SSH to the web servers is not allowed: REJECT. The bastion's other ports: REJECT.
   const scanners = pool(rng, n(50, 3), SCANNER_PREFIXES);
-  const syn = (story: StoryId, eni: EniKey, dport: number) => {
+  const scanners6 = pool(rng, n(12, 2), SCANNER6_PREFIXES);
+  const syn = (story: StoryId, eni: EniKey, dport: number, v6 = false) => {
     const t0 = tIn(2);
     const pkts = rng.chance(0.7) ? 1 : 2;
-    const size = rng.pick([40, 44, 60]);
+    const size = v6 ? rng.pick([60, 80]) : rng.pick([40, 44, 60]);
     convs.push({
-      story, client: rng.pick(scanners), cport: rng.int(1024, 65535), server: IDS.enis[eni].ip, sport: dport, action: 'REJECT',
+      story, client: rng.pick(v6 ? scanners6 : scanners), cport: rng.int(1024, 65535), server: v6 ? IDS.enis[eni].ipv6! : IDS.enis[eni].ip,
+      sport: dport, action: 'REJECT',
       segs: [{ start: t0, end: t0 + (pkts - 1) * rng.int(1, 2), reqPkts: pkts, reqBytes: pkts * size, respPkts: 0, respBytes: 0, cFlags: SYN, sFlags: 0 }],
       observers: [{ eni, side: 'server' }],
     });
   };
   for (let i = n(70); i > 0; i--) syn('ssh-scan-rejected', rng.chance(0.5) ? 'web_a' : 'web_b', 22);
   for (let i = n(50); i > 0; i--) syn('port-scan-rejected', 'bastion', rng.pick([23, 2222, 3389, 5900, 445, 1433, 3306, 6379, 8080]));
+  // The bastion's SSH rule opens 22 to 0.0.0.0/0 only, so SSH scans over IPv6 are rejected.
+  for (let i = n(30); i > 0; i--) syn('bastion-ssh-ipv6-rejected', 'bastion', 22, true);
   // SSH to the bastion is open to 0.0.0.0/0, so the same scanners get in to try passwords: ACCEPT.
   for (let i = n(45); i > 0; i--) {
     const t0 = tIn(15);
@@ -1974,6 +2078,7 @@ const STORY_TEXT: Record<StoryId, string> = {
   'same-az-db': 'app server us-east-1b → PostgreSQL us-east-1b: internal, same AZ, free.',
   'web-to-app': 'Web tier → app tier on 8080, same AZ, allowed by the app group\'s rule that references the web group (not open to the world).',
   'ssh-scan-rejected': 'Internet scanners probe port 22 on the web servers; the web group has no SSH rule: **REJECT**, no response records.',
+  'bastion-ssh-ipv6-rejected': 'SSH scans of the bastion over **IPv6** are **REJECT**ed: its SSH rule opens 22 to `0.0.0.0/0` only (no `::/0`).',
   'port-scan-rejected': 'Scanners probe the bastion on other ports (23, 2222, 3389, 5900, 445, 1433, 3306, 6379, 8080): **REJECT**.',
   'ssh-bruteforce-accepted': 'The same scanners reach the bastion on 22 and are **ACCEPTED** — the bastion\'s SSH rule is open to 0.0.0.0/0 (via `var.admin_cidrs`). Short password-guessing sessions.',
   'admin-ssh': `The administrator's SSH sessions from the office address ${IDS.adminIp} to the bastion.`,

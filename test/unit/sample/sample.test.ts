@@ -45,7 +45,7 @@ for (const file of flowFiles) {
 }
 const ok = allLines.filter((l) => l.f['log-status'] === 'OK');
 
-type Eni = { NetworkInterfaceId: string; PrivateIpAddress: string; SubnetId: string; VpcId: string; AvailabilityZone: string; InterfaceType: string; Groups: { GroupId: string; GroupName: string }[]; Attachment?: { InstanceId?: string } };
+type Eni = { NetworkInterfaceId: string; PrivateIpAddress: string; Ipv6Addresses: { Ipv6Address: string }[]; SubnetId: string; VpcId: string; AvailabilityZone: string; InterfaceType: string; Groups: { GroupId: string; GroupName: string }[]; Attachment?: { InstanceId?: string } };
 const enis = json<{ NetworkInterfaces: Eni[] }>('inventory/describe-network-interfaces.json').NetworkInterfaces;
 const subnets = json<{ Subnets: { SubnetId: string; AvailabilityZone: string; AvailabilityZoneId: string; VpcId: string; CidrBlock: string }[] }>('inventory/describe-subnets.json').Subnets;
 type Perm = { IpProtocol: string; FromPort?: number; ToPort?: number; IpRanges: { CidrIp: string; Description?: string }[]; Ipv6Ranges: { CidrIpv6: string }[]; UserIdGroupPairs: { GroupId: string }[]; PrefixListIds: unknown[] };
@@ -247,8 +247,10 @@ test('records are physically consistent: directions, paths, pkt addresses, sizes
     assert.equal(f.protocol, '6');
     assert.ok(['ingress', 'egress'].includes(f['flow-direction']));
     // flow-direction is relative to the interface
-    const own = eni.PrivateIpAddress;
-    assert.equal(f['flow-direction'] === 'egress' ? f.srcaddr : f.dstaddr, own, `${where} direction vs the interface address`);
+    const own = [eni.PrivateIpAddress, ...eni.Ipv6Addresses.map((a) => a.Ipv6Address)];
+    assert.ok(own.includes(f['flow-direction'] === 'egress' ? f.srcaddr : f.dstaddr), `${where} direction vs the interface address`);
+    assert.equal(f.type, f.srcaddr.includes(':') ? 'IPv6' : 'IPv4', `${where} type`);
+    assert.equal(f.srcaddr.includes(':'), f.dstaddr.includes(':'), where);
     // traffic-path only on egress records
     assert.equal(f['traffic-path'] === '-', f['flow-direction'] === 'ingress', where);
     // pkt-*addr differ from *addr only on the NAT gateway interface
@@ -284,6 +286,10 @@ test('the story: rejected SSH scans, open-SSH sessions on the bastion, S3 via NA
   const sshIn = bastion.filter((l) => l.f.action === 'ACCEPT' && l.f.dstport === '22' && l.f['flow-direction'] === 'ingress' && !isPrivate(l.f.srcaddr));
   assert.ok(new Set(sshIn.map((l) => l.f.srcaddr)).size >= 10, 'many internet sources reached SSH on the bastion');
   assert.ok(sshIn.some((l) => l.f.srcaddr === IDS.adminIp), 'the admin connected');
+  const ssh6 = bastion.filter((l) => l.f.action === 'REJECT' && l.f.dstport === '22' && l.f.type === 'IPv6');
+  assert.ok(ssh6.length >= 10, 'SSH scans of the bastion over IPv6 are rejected (the rule opens 0.0.0.0/0 only)');
+  assert.ok(!bastion.some((l) => l.f.action === 'ACCEPT' && l.f.type === 'IPv6'));
+  assert.ok(webs.some((l) => l.f.type === 'IPv6' && l.f.action === 'ACCEPT' && l.f.srcport === '443'), 'IPv6 downloads (web allows ::/0)');
 
   const s3Worker = on(IDS.enis.worker.id).filter((l) => l.f['pkt-dst-aws-service'] === 'S3' && l.f['flow-direction'] === 'egress');
   const s3Nat = on(natEni).filter((l) => l.f['pkt-dst-aws-service'] === 'S3' && l.f['flow-direction'] === 'ingress' && l.f.srcaddr === IDS.enis.worker.ip);
@@ -321,12 +327,13 @@ test('the ledger agrees with the records', () => {
   const s3 = L.stories['s3-via-nat'];
   const s3Up = ok.filter((l) => l.f['interface-id'] === IDS.enis.worker.id && l.f['pkt-dst-aws-service'] === 'S3');
   assert.equal(s3Up.reduce((a, l) => a + Number(l.f.bytes), 0), s3.requestBytes);
-  assert.equal(L.stories['ssh-scan-rejected'].conversations, ok.filter((l) => l.f.action === 'REJECT' && l.f.dstport === '22').length);
+  assert.equal(L.stories['ssh-scan-rejected'].conversations + L.stories['bastion-ssh-ipv6-rejected'].conversations,
+    ok.filter((l) => l.f.action === 'REJECT' && l.f.dstport === '22').length);
 });
 
 test('CloudFormation YAML (short tags) and JSON parse; Terraform parses with no syntax errors', async () => {
   const doc = parseDocument(text('cloudformation/stack.yaml'), {
-    customTags: ['!Ref', '!Sub', '!GetAtt', '!If', '!Not', '!Equals'].flatMap((tag) =>
+    customTags: ['!Ref', '!Sub', '!GetAtt', '!If', '!Not', '!Equals', '!Select', '!Cidr'].flatMap((tag) =>
       (['scalar', 'seq'] as const).map((collection) => ({ tag, collection, resolve: (v: unknown) => v }) as never),
     ),
   });
