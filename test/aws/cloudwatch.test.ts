@@ -4,9 +4,14 @@ import assert from 'node:assert/strict';
 import { startMoto, TEST_CREDENTIALS, TEST_REGION, type MotoServer } from './moto';
 import { FLOW_LOG_FORMAT, seedAll, type Seeded } from './seed';
 import { createEc2Client, createLogsClient } from '../../src/core/sources/aws/clients';
-import { discoverFlowLogs, fieldsFromLogFormat } from '../../src/core/sources/aws/flowlog-discovery';
+import { discoverFlowLogs } from '../../src/core/sources/aws/flowlog-discovery';
 import { readLogEventPages, readLogEvents, type CloudWatchProgress, type LogEvent } from '../../src/core/sources/aws/cloudwatch';
 import { AwsSourceError } from '../../src/core/sources/aws/errors';
+import { aggregateCloudWatchFlowLogs } from '../../src/core/sources/aws/cloudwatch';
+import { aggregateFiles, type AggregateResult } from '../../src/core/flowlogs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 
 let moto: MotoServer;
 let seeded: Seeded;
@@ -54,7 +59,7 @@ describe('flow-log discovery (moto)', () => {
     assert.equal(fl.destinationType, 'cloud-watch-logs');
     assert.equal(fl.logGroupName, seeded.logGroupName);
     assert.equal(fl.logFormat, FLOW_LOG_FORMAT);
-    assert.deepEqual(fl.fields, fieldsFromLogFormat(FLOW_LOG_FORMAT).fields);
+    assert.deepEqual(fl.fields, [...FLOW_LOG_FORMAT.matchAll(/\$\{([a-z-]+)\}/g)].map((m) => m[1]));
     assert.equal(fl.fields.length, 22);
     assert.equal(fl.fields[2], 'interface-id');
     assert.equal(fl.resourceId, seeded.vpcA);
@@ -115,5 +120,56 @@ describe('CloudWatch read (moto)', () => {
       assert.match(err.message, /log group \/no\/such\/group/);
       return true;
     });
+  });
+});
+
+/** Aggregates in a stable order, for comparing two runs. */
+export function sortedAggregates(r: AggregateResult) {
+  const key = (a: AggregateResult['aggregates'][number]) => [a.interfaceId, a.srcaddr, a.dstaddr, a.srcport, a.dstport, a.protocol, a.action].join('|');
+  return [...r.aggregates].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+describe('CloudWatch → flow-log engine', () => {
+  it('records and aggregates equal those of the same lines read from local files', async () => {
+    const ec2h = createEc2Client(conn());
+    const [fl] = await discoverFlowLogs(ec2h);
+    ec2h.client.destroy();
+    const h = createLogsClient(conn());
+    const progress: { records: number; bytes: number; files: number }[] = [];
+    const fromCw = await aggregateCloudWatchFlowLogs(h, {
+      logGroupName: fl.logGroupName!,
+      fields: fl.fields,
+      startTime: seeded.startTime,
+      endTime: seeded.endTime,
+      pageLimit: 200,
+      onProgress: (p) => progress.push(p),
+    });
+    h.client.destroy();
+
+    const dir = mkdtempSync(join(tmpdir(), 'egress-lens-cw-'));
+    try {
+      const streams = new Map<string, string[]>();
+      for (const e of seeded.events) streams.set(e.logStreamName, [...(streams.get(e.logStreamName) ?? []), e.message]);
+      for (const [s, lines] of streams) writeFileSync(join(dir, `${s}.log`), lines.join('\n') + '\n');
+      const fromFiles = await aggregateFiles([dir], { fields: fl.fields, workers: 1 });
+
+      assert.equal(fromCw.counts.lines, seeded.events.length);
+      assert.deepEqual(fromCw.counts, fromFiles.counts);
+      const c = fromCw.counts;
+      assert.equal(c.parsed + c.skipped + c.nodata + c.skipdata, c.lines);
+      assert.ok(c.nodata > 0 && c.skipped === seeded.enis.length, `counts ${JSON.stringify(c)}`);
+      assert.ok(fromCw.aggregates.length > 10);
+      assert.deepEqual(sortedAggregates(fromCw), sortedAggregates(fromFiles));
+      // Skipped lines: the stream and the event index in it, as the file and line number.
+      const norm = (r: AggregateResult, file: (f: string) => string) =>
+        r.skipped.map((s) => ({ ...s, file: file(s.file) })).sort((a, b) => (a.file < b.file ? -1 : 1));
+      assert.deepEqual(norm(fromCw, (f) => f), norm(fromFiles, (f) => basename(f, '.log')));
+      assert.equal(fromCw.files, seeded.enis.length);
+      const last = progress[progress.length - 1];
+      assert.equal(last.records, seeded.events.length);
+      assert.equal(last.files, seeded.enis.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,11 +4,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMoto, TEST_CREDENTIALS, TEST_REGION, type MotoServer } from './moto';
-import { seedAll, type Seeded } from './seed';
+import { FLOW_LOG_FORMAT, seedAll, type Seeded } from './seed';
+
+const FLOW_LOG_FIELDS = parseLogFormat(FLOW_LOG_FORMAT);
 import { awsError, FAULT_KINDS, startFaultProxy, type FaultProxy } from './fault-proxy';
 import { createEc2Client, createLogsClient, type AwsConnectionOptions } from '../../src/core/sources/aws/clients';
 import { fetchInventory } from '../../src/core/sources/aws/ec2-inventory';
-import { readLogEvents, type CloudWatchProgress, type LogEvent } from '../../src/core/sources/aws/cloudwatch';
+import { aggregateCloudWatchFlowLogs, readLogEvents, type CloudWatchProgress, type LogEvent } from '../../src/core/sources/aws/cloudwatch';
+import { parseLogFormat } from '../../src/core/flowlogs';
 import { AwsSourceError } from '../../src/core/sources/aws/errors';
 import type { RetryInfo } from '../../src/core/sources/aws/retry';
 import { rng } from './seed';
@@ -77,6 +80,23 @@ describe('30% faults: same totals as without', () => {
     const injected = FAULT_KINDS.reduce((s, k) => s + proxy.stats.faults[k] - before[k], 0);
     assert.ok(injected >= 3, `faults injected: ${injected}`);
     assert.ok(retries.length >= 3, `retries: ${retries.length}`);
+  });
+
+  it('CloudWatch → engine aggregates', async () => {
+    const run = async (endpoint: string) => {
+      const h = createLogsClient(conn(endpoint));
+      try {
+        return await aggregateCloudWatchFlowLogs(h, { logGroupName: seeded.logGroupName, fields: FLOW_LOG_FIELDS, startTime: seeded.startTime, endTime: seeded.endTime, pageLimit: 150 });
+      } finally {
+        h.client.destroy();
+      }
+    };
+    const clean = await run(moto.endpoint);
+    const faulty = await run(proxy.endpoint);
+    assert.equal(clean.counts.lines, seeded.events.length);
+    assert.deepEqual(faulty.counts, clean.counts);
+    assert.deepEqual(faulty.aggregates, clean.aggregates);
+    assert.deepEqual(faulty.skipped, clean.skipped);
   });
 
   it('inventory fetch (paged)', async () => {

@@ -9,6 +9,8 @@
 import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { callAws, type AwsClientHandle } from './clients';
 import { throwIfAborted, type CallOptions } from './retry';
+import { createAggregator, type AggregateResult, type TimeWindow } from '../../flowlogs';
+import type { Progress } from '../../model/flows';
 
 export interface LogEvent {
   message: string;
@@ -103,4 +105,38 @@ export async function* readLogEventPages(h: AwsClientHandle<CloudWatchLogsClient
 /** Yields events one by one (see readLogEventPages). */
 export async function* readLogEvents(h: AwsClientHandle<CloudWatchLogsClient>, opts: CloudWatchReadOptions): AsyncGenerator<LogEvent> {
   for await (const page of readLogEventPages(h, opts)) yield* page;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flow-log glue: events → the engine's line aggregator.
+
+export interface CloudWatchFlowLogOptions extends Omit<CloudWatchReadOptions, 'onProgress'> {
+  /** Field order of the messages: the flow log's LogFormat fields (flowlog-discovery), else v2. */
+  fields?: readonly string[];
+  /** Records whose [start, end] lies outside this window (Unix s) are counted, not summed. */
+  window?: TimeWindow;
+  maxSkippedKept?: number;
+  /** Progress in the engine's terms: records = events, bytes as CloudWatchProgress, files = streams. */
+  onProgress?: (p: Progress) => void;
+}
+
+/**
+ * Reads a flow log's events over the time window and aggregates them with the flow-log engine.
+ * Skipped lines name the log stream as `file` and the event's 1-based index in that stream as
+ * `line`. Resolves to the same AggregateResult the file reader gives.
+ */
+export async function aggregateCloudWatchFlowLogs(h: AwsClientHandle<CloudWatchLogsClient>, opts: CloudWatchFlowLogOptions): Promise<AggregateResult> {
+  const agg = createAggregator({ fields: opts.fields, window: opts.window, maxSkippedKept: opts.maxSkippedKept });
+  const perStream = new Map<string, number>();
+  for await (const page of readLogEventPages(h, {
+    ...opts,
+    onProgress: (p) => opts.onProgress?.({ records: p.events, bytes: p.bytes, files: p.streams }),
+  })) {
+    for (const e of page) {
+      const n = (perStream.get(e.logStreamName) ?? 0) + 1;
+      perStream.set(e.logStreamName, n);
+      agg.addLine(e.message, e.logStreamName, n);
+    }
+  }
+  return agg.result();
 }

@@ -7,12 +7,7 @@ import { DescribeFlowLogsCommand, type EC2Client, type FlowLog } from '@aws-sdk/
 import { callAws, type AwsClientHandle } from './clients';
 import { collectPages } from './ec2-inventory';
 import type { CallOptions } from './retry';
-
-/** Fields of the default (version 2) format, used when a flow log has no LogFormat. */
-export const DEFAULT_FLOW_LOG_FIELDS = [
-  'version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport',
-  'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status',
-] as const;
+import { DEFAULT_FIELDS, parseLogFormat } from '../../flowlogs';
 
 export type FlowLogDestinationType = 'cloud-watch-logs' | 's3' | 'kinesis-data-firehose' | 'unknown';
 
@@ -30,23 +25,10 @@ export interface FlowLogInfo {
   s3: { bucket: string; prefix: string; fileFormat: 'plain-text' | 'parquet'; hiveCompatible: boolean; perHour: boolean } | null;
   /** The LogFormat string, or null when the flow log uses the default format. */
   logFormat: string | null;
-  /** Field names in order (from LogFormat, or the v2 default). */
+  /** Field names in order (from LogFormat via the engine's parseLogFormat, or the v2 default). */
   fields: string[];
   status: string | null;
   maxAggregationIntervalSec: number | null;
-}
-
-/** `${a} ${b}` → ['a','b']. Tolerates extra spaces; returns problems instead of throwing. */
-export function fieldsFromLogFormat(logFormat: string | null | undefined): { fields: string[]; problems: string[] } {
-  if (!logFormat || !logFormat.trim()) return { fields: [...DEFAULT_FLOW_LOG_FIELDS], problems: [] };
-  const fields: string[] = [];
-  const problems: string[] = [];
-  for (const tok of logFormat.trim().split(/\s+/)) {
-    const m = /^\$\{([a-z0-9-]+)\}$/i.exec(tok);
-    if (m) fields.push(m[1].toLowerCase());
-    else problems.push(`LogFormat token "${tok}" is not of the form \${field}`);
-  }
-  return { fields, problems };
 }
 
 /** arn:aws:s3:::bucket/some/prefix/ → { bucket, prefix: 'some/prefix' } */
@@ -80,7 +62,7 @@ export function describeFlowLog(fl: FlowLog): FlowLogInfo {
         }
       : null,
     logFormat: fl.LogFormat ?? null,
-    fields: fieldsFromLogFormat(fl.LogFormat).fields,
+    fields: fl.LogFormat && fl.LogFormat.trim() ? parseLogFormat(fl.LogFormat) : [...DEFAULT_FIELDS],
     status: fl.FlowLogStatus ?? null,
     maxAggregationIntervalSec: fl.MaxAggregationInterval ?? null,
   };
