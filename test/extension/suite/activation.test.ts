@@ -12,6 +12,10 @@ describe('activation', () => {
     assert.equal(ext.extensionUri.fsPath, repoRoot());
   });
 
+  it('runs in a trusted workspace (the restricted group covers the other case)', () => {
+    assert.equal(vscode.workspace.isTrusted, true);
+  });
+
   it('opens a workspace holding Terraform or CloudFormation files', async () => {
     const iac = await vscode.workspace.findFiles('**/*.{tf,template,yaml,yml,json}', '**/node_modules/**', 50);
     assert.ok(iac.length > 0, `no infrastructure files in ${workspaceFolder().uri.fsPath}`);
