@@ -102,7 +102,7 @@ Resources:
         if (!wide) continue;
         const what = all ? portsText(rule) : ports.length > 3 ? `${describePorts(ports.slice(0, 3))} and more` : describePorts(ports);
         const space = s.kind === 'cidr' && isPrivateIpv4Cidr(s.value) ? 'private' : 'public';
-        out.push(onSource(rule, s, `${what} is open to ${s.value}${s.via ? ` (via ${s.via})` : ''}: ${addressCount(s.value)} ${space} addresses on ${rule.resource}. Narrow it to the clients' subnet or security group.`));
+        out.push(onSource(rule, s, `${what} is open to ${s.value}${s.via ? ` (from ${s.via})` : ''}: ${addressCount(s.value)} ${space} addresses on ${rule.resource}. Narrow it to the clients' subnet or security group.`));
       }
     }
     return out;

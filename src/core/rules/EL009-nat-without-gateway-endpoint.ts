@@ -124,11 +124,11 @@ resource "aws_vpc_endpoint" "s3" {
       const vpc = r.table ? (tables.get(r.table)?.vpc ?? null) : null;
       const has = (svc: string): boolean => endpoints.some((e) => e.service === svc && covers(e, r.table, vpc));
       if (has('s3')) continue;
-      const missing = has('dynamodb') ? 'an S3 gateway endpoint' : 'S3 or DynamoDB gateway endpoints';
+      const missing = has('dynamodb') ? 'S3 gateway endpoint' : 'S3 or DynamoDB gateway endpoint';
       const natName = nats.has(r.nat) ? r.nat : `NAT gateway ${r.nat}`;
       const saving = ctx.gatewayEndpointPerGbUsd === 0 ? 'free' : `$${ctx.gatewayEndpointPerGbUsd}/GB`;
       out.push({
-        message: `${r.table ?? r.at.address} sends private-subnet traffic through ${natName}, and no ${missing} is attached to it${vpc ? ` in ${vpc}` : ''}: every GB to S3 pays NAT processing ($${gb}/GB, about $${Math.round(gb * 1024)} per TB) instead of going ${saving} through a gateway endpoint.`,
+        message: `${r.table ?? r.at.address} sends private-subnet traffic through ${natName}, and no ${missing} is attached to that route table${vpc ? ` in ${vpc}` : ''}: every GB to S3 pays NAT processing ($${gb}/GB, about $${Math.round(gb * 1024)} per TB) instead of going ${saving} through a gateway endpoint.`,
         file: r.at.file,
         range: r.at.headerRange,
         resource: r.at.address,

@@ -83,7 +83,7 @@ export function portsText(rule: SgRule): string {
 }
 
 export function sourceText(s: RuleSource): string {
-  return s.via ? `${s.value} (via ${s.via})` : s.value;
+  return s.via ? `${s.value}, from ${s.via}` : s.value;
 }
 
 export function describePorts(list: [number, string][]): string {

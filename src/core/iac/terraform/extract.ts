@@ -352,6 +352,11 @@ function moduleGroup(ctx: Ctx, b: HclBlock, preset: string): void {
     headerRange: b.headerRange,
     ruleIds: [],
   };
+  const unp = attr(b, 'use_name_prefix') ? resolve(attr(b, 'use_name_prefix')!.val, ctx.scope) : undefined;
+  if (group.name && !(unp?.k === 'bool' && !unp.v)) {
+    group.namePrefix = `${group.name}-`;
+    group.name = null;
+  }
   ctx.model.groups.push(group);
   const counters = { ingress: 0, egress: 0 };
   const env: Env = new Map();
@@ -413,8 +418,9 @@ function moduleGroup(ctx: Ctx, b: HclBlock, preset: string): void {
     if (dir === 'egress' && preset && !attr(b, 'egress_rules')) named.push({ name: 'all-all', range: b.headerRange });
     for (const n of named) {
       const nr = n.unresolved ? null : namedRuleAt(n.name);
-      if (nr) add(nr, allDefaults.map((s) => ({ ...s })), n.range);
-      else add({ from: null, to: null, protocol: null, description: null, descState: 'unresolved' }, allDefaults.map((s) => ({ ...s })), n.range);
+      const srcs = allDefaults.map((s) => ({ ...s, range: s.range === b.headerRange ? n.range : s.range }));
+      if (nr) add(nr, srcs, n.range);
+      else add({ from: null, to: null, protocol: null, description: null, descState: 'unresolved' }, srcs, n.range);
     }
 
     // *_with_* lists of objects

@@ -387,7 +387,8 @@ export function lowerTree(tree: Tree, filter: BlockFilter = defaultBlockFilter):
     }
   };
   visitComments(root);
-  const top = root.firstNamedChild?.type === 'body' ? root.firstNamedChild : root;
+  let top: Node = root;
+  for (let c = root.firstNamedChild; c; c = c.nextNamedSibling) if (c.type === 'body') top = c;
   for (let c = top.firstNamedChild; c; c = c.nextNamedSibling) {
     if (c.type === 'block') {
       const head = lowerBlock(c, false);

@@ -48,7 +48,7 @@ export function buildScope(files: TfFileInput[]): TfScope {
     for (const b of f.hcl.blocks) {
       if (b.type === 'variable' && b.labels[0]) {
         const d = b.attrs.find((a) => a.name === 'default');
-        if (d) scope.variables.set(b.labels[0], { val: d.val, file: f.path, via: `var.${b.labels[0]} (default)` });
+        if (d) scope.variables.set(b.labels[0], { val: d.val, file: f.path, via: `the default of var.${b.labels[0]}` });
       } else if (b.type === 'locals') {
         for (const a of b.attrs) scope.locals.set(a.name, { val: a.val, file: f.path, via: `local.${a.name}` });
       } else if (b.type === 'resource' && b.labels.length >= 2) {
@@ -59,7 +59,7 @@ export function buildScope(files: TfFileInput[]): TfScope {
   const byPath = new Map(files.map((f) => [f.path, f]));
   for (const p of tfvarsOrder(files.map((f) => f.path).filter(isTfvarsPath))) {
     const name = p.split(/[\\/]/).pop();
-    for (const a of byPath.get(p)!.hcl.attrs) scope.variables.set(a.name, { val: a.val, file: p, via: `var.${a.name} (${name})` });
+    for (const a of byPath.get(p)!.hcl.attrs) scope.variables.set(a.name, { val: a.val, file: p, via: `var.${a.name} in ${name}` });
   }
   return scope;
 }
