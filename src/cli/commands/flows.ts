@@ -1,12 +1,387 @@
-import type { Command } from '../command';
+// `egress-lens flows`: flow-log files → aggregates (core/flowlogs) → labelled, priced flows
+// (core/network + core/pricing) → JSON (docs/cli.md), a terminal table, CSV or Markdown.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { type Command, type CliIO, InputError, UsageError } from '../command';
+import { aggregateFiles, parseFieldList } from '../../core/flowlogs';
+import { analyzeFlows, type FlowAnalysis } from '../../core/network/analyze';
+import { parseAwsIpRanges, type AwsIpRanges } from '../../core/network/aws-ip-ranges';
+import { byCostThenBytes, flowToJson, flowsDocument, iso } from '../../core/network/json';
+import type { LabelledFlow } from '../../core/network/types';
+import { parseCidr } from '../../core/network/ip';
+import { type PriceOverrides, parsePriceOverrides } from '../../core/pricing/prices';
+import { loadInventoryFiles } from '../../core/sources/inventory-files';
+import type { Inventory } from '../../core/model/inventory';
+import { resolve } from 'node:path';
 
-// Placeholder until the owning issue fills it in; the contract is in docs/cli.md.
+const FORMATS = ['json', 'table', 'csv', 'md'] as const;
+type Format = (typeof FORMATS)[number];
+
+const HELP = `egress-lens flows [options] <file|dir>...
+
+Labelled, aggregated, priced flows from VPC flow-log files (plain, .gz, Parquet; directories in
+the S3 layout). Each conversation gets its direction by initiator (ingress | egress | internal |
+unknown) with the evidence, peer class, path, the security-group rule that allowed it, bytes each
+way and its data-transfer cost; totals, a monthly projection and savings hints follow.
+
+Options:
+  --inventory PATH       directory (or file) of 'aws ec2 describe-…' JSON: security groups,
+                         network interfaces, subnets, VPCs, NAT gateways, endpoints, peering …
+  --private-cidr CIDR    a network to treat as private (on-prem, VPN); repeatable
+  --prices FILE          price overrides (JSON: flat keys, or {"regions": {"us-east-1": {…}}})
+  --region R             region for prices (default: records' region, inventory's, us-east-1)
+  --aws-ip-ranges FILE   AWS ip-ranges.json, to recognise AWS services when the logs lack
+                         pkt-*-aws-service
+  --start ISO, --end ISO time window; with both, the projection uses this window
+  --fields a,b,...       field order for files without a header line (default: version 2)
+  --format F             table (default) | json | csv | md
+  --top N                list only the N most expensive flows (default: 25 for table/md, all
+                         for json/csv); totals always cover every flow
+  --direction D,...      list only these directions (ingress, egress, internal, unknown)
+  -h, --help             this text
+
+JSON (docs/cli.md): {"counts", "skipped", "errors", "window", "flows": [{interfaceId, localAddr,
+localPort, peerAddr, peerPort, protocol, direction, directionEvidence, action, bytesOut, bytesIn,
+packetsOut, packetsIn, firstSeen, lastSeen, peerClass, path, securityGroupIds, matchedRule,
+costUsd, …}], "totals", "projection", "savings", "ruleUsage", "unusedRules", …}.
+
+Exit codes: 0 ok; 2 usage or input error (bad flag, unreadable inventory or price file, no
+readable flow-log file).
+`;
+
+function parseIso(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new UsageError(`${flag} '${v}' is not an ISO 8601 time (e.g. 2026-11-20T10:00:00Z)`);
+  return Math.floor(t / 1000);
+}
+
+export interface FlowsOptions {
+  paths: string[];
+  inventory?: string;
+  privateCidrs: string[];
+  prices?: string;
+  region?: string;
+  awsIpRanges?: string;
+  start?: number;
+  end?: number;
+  fields?: string[];
+  format: Format;
+  top?: number;
+  directions?: string[];
+}
+
+export function parseFlowsArgs(argv: string[]): FlowsOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        inventory: { type: 'string' },
+        'private-cidr': { type: 'string', multiple: true },
+        prices: { type: 'string' },
+        region: { type: 'string' },
+        'aws-ip-ranges': { type: 'string' },
+        start: { type: 'string' },
+        end: { type: 'string' },
+        fields: { type: 'string' },
+        format: { type: 'string' },
+        top: { type: 'string' },
+        direction: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  if (parsed.positionals.length === 0) throw new UsageError('give at least one flow-log file or directory');
+  const format = (v.format ?? 'table') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${v.format}')`);
+  const privateCidrs = v['private-cidr'] ?? [];
+  for (const c of privateCidrs) if (!parseCidr(c) || !c.includes('/')) throw new UsageError(`--private-cidr '${c}' is not a CIDR block (e.g. 192.168.0.0/16)`);
+  let top: number | undefined;
+  if (v.top !== undefined) {
+    top = Number(v.top);
+    if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer (got '${v.top}')`);
+  }
+  const start = parseIso('--start', v.start);
+  const end = parseIso('--end', v.end);
+  if (start !== undefined && end !== undefined && end <= start) throw new UsageError('--end must be after --start');
+  let directions: string[] | undefined;
+  if (v.direction) {
+    directions = v.direction.split(',').map((d) => d.trim()).filter(Boolean);
+    for (const d of directions) if (!['ingress', 'egress', 'internal', 'unknown'].includes(d)) throw new UsageError(`--direction '${d}': use ingress, egress, internal or unknown`);
+  }
+  let fields: string[] | undefined;
+  if (v.fields) {
+    fields = parseFieldList(v.fields);
+    if (fields.length === 0) throw new UsageError('--fields is empty');
+  }
+  if (v.region !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d+$/.test(v.region)) throw new UsageError(`--region '${v.region}' does not look like an AWS region (e.g. us-east-1)`);
+  return {
+    paths: parsed.positionals,
+    inventory: v.inventory,
+    privateCidrs,
+    prices: v.prices,
+    region: v.region,
+    awsIpRanges: v['aws-ip-ranges'],
+    start,
+    end,
+    fields,
+    format,
+    top,
+    directions,
+  };
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new InputError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}
+
+export interface FlowsRun {
+  options: FlowsOptions;
+  analysis: FlowAnalysis;
+  document: Record<string, unknown>;
+  listed: LabelledFlow[];
+  warnings: string[];
+}
+
+/** Everything but the printing; `report` can reuse it. Throws InputError for unusable input. */
+export async function runFlows(o: FlowsOptions, cwd: string): Promise<FlowsRun> {
+  const warnings: string[] = [];
+  const abs = (p: string) => resolve(cwd, p);
+
+  let inventory: Inventory | null = null;
+  let inventoryInfo: { source: string; files: number; warnings: string[] } | null = null;
+  if (o.inventory) {
+    const r = await loadInventoryFiles(abs(o.inventory));
+    if (r.errors.length) throw new InputError(r.errors.map((e) => `inventory ${e.file}: ${e.message}`).join('\n'));
+    if (r.files.length === 0) throw new InputError(`inventory ${o.inventory}: no 'aws ec2 describe-…' JSON found${r.warnings.length ? ` (${r.warnings.join('; ')})` : ''}`);
+    inventory = r.inventory;
+    inventoryInfo = { source: r.inventory.source, files: r.files.length, warnings: r.warnings };
+    warnings.push(...r.warnings.map((w) => `inventory: ${w}`));
+  }
+
+  let priceOverrides: PriceOverrides | undefined;
+  if (o.prices) {
+    const r = parsePriceOverrides(await readText(abs(o.prices), 'price file'), o.prices);
+    if (r.problems.length) throw new InputError(r.problems.join('\n'));
+    priceOverrides = r.overrides;
+  }
+
+  let awsIpRanges: AwsIpRanges | null = null;
+  if (o.awsIpRanges) {
+    const r = parseAwsIpRanges(await readText(abs(o.awsIpRanges), 'AWS ip-ranges file'), o.awsIpRanges);
+    if (!r.ranges) throw new InputError(r.problems.join('\n'));
+    warnings.push(...r.problems.slice(0, 5));
+    awsIpRanges = r.ranges;
+  }
+
+  const window = o.start !== undefined || o.end !== undefined ? { start: o.start, end: o.end } : undefined;
+  const agg = await aggregateFiles(o.paths.map(abs), { fields: o.fields, window });
+  if (agg.files === 0 && agg.errors.length > 0) {
+    throw new InputError(agg.errors.map((e) => `${e.file}: ${e.message}`).join('\n'));
+  }
+
+  const analysis = analyzeFlows(agg.aggregates, inventory, {
+    privateCidrs: o.privateCidrs,
+    region: o.region ?? null,
+    priceOverrides,
+    awsIpRanges,
+    window: o.start !== undefined && o.end !== undefined ? { start: o.start, end: o.end } : undefined,
+  });
+  warnings.push(...analysis.problems);
+
+  let listed = [...analysis.flows].sort(byCostThenBytes);
+  if (o.directions) listed = listed.filter((f) => o.directions!.includes(f.direction));
+  const top = o.top ?? (o.format === 'table' || o.format === 'md' ? 25 : undefined);
+  if (top !== undefined) listed = listed.slice(0, top);
+
+  const document = flowsDocument({
+    counts: agg.counts,
+    skipped: agg.skipped,
+    errors: agg.errors,
+    analysis,
+    flows: listed,
+    inventory: inventoryInfo,
+    extra: { files: agg.files, outsideWindow: agg.outsideWindow, filesSkippedByWindow: agg.filesSkippedByWindow },
+  });
+  return { options: o, analysis, document, listed, warnings };
+}
+
+// ---------- rendering ----------
+
+export function humanBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${v} B` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
+
+export function usd(v: number): string {
+  if (v === 0) return '$0';
+  if (Math.abs(v) < 0.01) return `$${v.toFixed(4)}`;
+  return `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+const PROTO: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmp6' };
+const proto = (n: number) => PROTO[n] ?? String(n);
+const endpoint = (addr: string, port: number, protocol: number) => (protocol === 6 || protocol === 17 ? (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`) : addr);
+const ruleText = (f: LabelledFlow) =>
+  f.matchedRule
+    ? `${f.matchedRule.groupId} ${f.matchedRule.protocol === '-1' ? 'all' : f.matchedRule.protocol}${f.matchedRule.fromPort === -1 ? '' : `/${f.matchedRule.fromPort === f.matchedRule.toPort ? f.matchedRule.fromPort : `${f.matchedRule.fromPort}-${f.matchedRule.toPort}`}`} ${f.matchedRule.source}`
+    : f.sgVerdict === 'rejected-no-rule'
+      ? 'no rule (rejected)'
+      : f.sgVerdict === 'allowed'
+        ? ''
+        : f.sgVerdict === 'no-inventory' || f.sgVerdict === 'not-applicable' || f.sgVerdict === 'not-evaluated'
+          ? '–'
+          : f.sgVerdict;
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+function table(headers: string[], rows: string[][], right: Set<number>): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function flowRow(f: LabelledFlow, factor: number): string[] {
+  return [
+    f.direction,
+    f.action === 'REJECT' ? 'REJECT' : 'ok',
+    f.interfaceId,
+    endpoint(f.localAddr, f.localPort, f.protocol),
+    endpoint(f.peerAddr, f.peerPort, f.protocol),
+    proto(f.protocol),
+    humanBytes(f.bytesOut),
+    humanBytes(f.bytesIn),
+    f.peerClass + (f.awsService && f.peerClass === 'aws-service' ? `:${f.awsService}` : ''),
+    f.path,
+    truncate(ruleText(f), 40),
+    usd(f.costUsd),
+    usd(f.costUsd * factor),
+    truncate(f.directionEvidence, 70),
+  ];
+}
+
+const HEAD = ['DIRECTION', 'ACT', 'INTERFACE', 'LOCAL', 'PEER', 'PROTO', 'OUT', 'IN', 'PEER CLASS', 'PATH', 'SG RULE', 'COST', '/MONTH', 'EVIDENCE'];
+
+function summaryLines(run: FlowsRun, md: boolean): string[] {
+  const a = run.analysis;
+  const doc = run.document as { counts: { lines: number; parsed: number; skipped: number; nodata: number; skipdata: number }; errors: unknown[] };
+  const c = doc.counts;
+  const b = md ? '**' : '';
+  const out: string[] = [];
+  out.push(`${b}Records${b}: ${c.lines} lines, ${c.parsed} parsed, ${c.skipped} skipped, ${c.nodata} NODATA, ${c.skipdata} SKIPDATA; ${doc.errors.length} file error(s).`);
+  out.push(`${b}Window${b}: ${iso(a.window.start)} – ${iso(a.window.end)} (${(a.window.seconds / 3600).toFixed(2)} h, from ${a.window.source}).`);
+  out.push(
+    `${b}Flows${b}: ${a.totals.flows} conversations (${a.paired} paired), ${humanBytes(a.totals.bytesOut)} out, ${humanBytes(a.totals.bytesIn)} in. ` +
+      `${b}Cost${b}: ${usd(a.totals.costUsd)} in the window, ${usd(a.totals.monthlyCostUsd)}/month projected.`,
+  );
+  const dirs = (['ingress', 'egress', 'internal', 'unknown'] as const).map((d) => `${d} ${a.totals.byDirection[d].flows} (${usd(a.totals.byDirection[d].monthlyCostUsd)}/mo)`);
+  out.push(`${b}By direction${b}: ${dirs.join(', ')}.`);
+  out.push(`${b}By peer class${b}: ${a.byClass.map((g) => `${g.key} ${g.flows} (${usd(g.monthlyCostUsd)}/mo)`).join(', ') || 'none'}.`);
+  const comp = Object.entries(a.totals.cost)
+    .filter(([k, v]) => k !== 'total' && v > 0)
+    .map(([k, v]) => `${k} ${usd(v * a.projection.factor)}`);
+  if (comp.length) out.push(`${b}Monthly by charge${b}: ${comp.join(', ')}.`);
+  out.push(`${b}Projection${b}: ${a.projection.statement}`);
+  if (Object.keys(a.prices.unconfirmed).length) out.push(`${b}Unconfirmed prices${b} (override with --prices): ${Object.keys(a.prices.unconfirmed).join(', ')}.`);
+  if (a.savings.length) {
+    out.push(`${b}Savings${b}:`);
+    for (const s of a.savings) out.push(`${md ? '- ' : '  • '}${s.message}`);
+  }
+  if (a.unusedRules.length) {
+    out.push(`${b}Rules that matched nothing${b} in the window (${a.unusedRules.length} of ${a.ruleUsage.length}):`);
+    for (const u of a.unusedRules.slice(0, 15)) {
+      const r = u.rule;
+      out.push(`${md ? '- ' : '  • '}${r.groupId}${r.groupName ? ` (${r.groupName})` : ''} ${r.direction} ${r.protocol === '-1' ? 'all' : r.protocol}${r.fromPort === -1 ? '' : `/${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`}`} ${r.direction === 'ingress' ? 'from' : 'to'} ${r.source}`);
+    }
+    if (a.unusedRules.length > 15) out.push(`${md ? '- ' : '  '}… ${a.unusedRules.length - 15} more (see --format json)`);
+  }
+  return out;
+}
+
+export function renderTable(run: FlowsRun): string {
+  const factor = run.analysis.projection.factor;
+  const rows = run.listed.map((f) => flowRow(f, factor));
+  const shown = run.listed.length < run.analysis.flows.length ? `${run.listed.length} of ${run.analysis.flows.length} flows, most expensive first` : `${run.listed.length} flows, most expensive first`;
+  return [shown, '', table(HEAD, rows, new Set([6, 7, 11, 12])), '', ...summaryLines(run, false), ''].join('\n');
+}
+
+export function renderMarkdown(run: FlowsRun): string {
+  const factor = run.analysis.projection.factor;
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = run.listed.map((f) => `| ${flowRow(f, factor).map(esc).join(' | ')} |`);
+  return [
+    '## Flows',
+    '',
+    `| ${HEAD.join(' | ')} |`,
+    `|${HEAD.map((_, i) => ([6, 7, 11, 12].includes(i) ? '---:' : '---')).join('|')}|`,
+    ...rows,
+    '',
+    ...summaryLines(run, true).map((l) => (l.startsWith('- ') ? l : `${l}\n`)),
+    '',
+  ].join('\n');
+}
+
+const CSV_FIELDS = [
+  'interfaceId', 'localAddr', 'localPort', 'peerAddr', 'peerPort', 'protocol', 'direction', 'directionEvidence', 'initiator', 'action',
+  'bytesOut', 'bytesIn', 'packetsOut', 'packetsIn', 'firstSeen', 'lastSeen', 'peerClass', 'path', 'awsService', 'securityGroupIds',
+  'matchedRule', 'sgVerdict', 'costUsd', 'monthlyCostUsd', 'costNote',
+] as const;
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'object' ? (Array.isArray(v) ? v.join(' ') : (v as { id?: string }).id ?? JSON.stringify(v)) : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function renderCsv(run: FlowsRun): string {
+  const factor = run.analysis.projection.factor;
+  const lines = [CSV_FIELDS.join(',')];
+  for (const f of run.listed) {
+    const j = flowToJson(f, factor) as unknown as Record<string, unknown>;
+    lines.push(CSV_FIELDS.map((k) => csvCell(j[k])).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
 export const flowsCommand: Command = {
   name: 'flows',
-  summary: '(not implemented yet)',
-  help: 'egress-lens flows: not implemented yet',
-  async run(_argv, io) {
-    io.stderr('egress-lens flows: not implemented yet\n');
-    return 2;
+  summary: 'labelled, aggregated flows (ingress / egress / internal / unknown), priced',
+  help: HELP,
+  async run(argv: string[], io: CliIO) {
+    const o = parseFlowsArgs(argv);
+    const run = await runFlows(o, io.cwd);
+    for (const w of run.warnings) io.stderr(`egress-lens flows: warning: ${w}\n`);
+    const errors = (run.document as { errors: Array<{ file: string; message: string }> }).errors;
+    if (o.format !== 'json') for (const e of errors) io.stderr(`egress-lens flows: ${e.file}: ${e.message}\n`);
+    switch (o.format) {
+      case 'json':
+        io.stdout(JSON.stringify(run.document, null, 2) + '\n');
+        break;
+      case 'csv':
+        io.stdout(renderCsv(run));
+        break;
+      case 'md':
+        io.stdout(renderMarkdown(run));
+        break;
+      default:
+        io.stdout(renderTable(run));
+    }
+    return 0;
   },
 };
