@@ -1962,7 +1962,7 @@ export interface StoryLedger {
 }
 
 interface FlowOutput {
-  files: { path: string; text: string }[];
+  files: { path: string; data: Buffer }[];
   ledger: StoryLedger;
 }
 
@@ -1974,7 +1974,8 @@ function buildFlowLogs(seed: number, records: number): FlowOutput {
   const rng = new Rng(seed ^ 0x0f1e2d3c);
   const nameRng = new Rng(seed ^ 0x5eed5eed);
   const nFiles = WINDOW_SECONDS / FILE_SECONDS;
-  const buckets: Rec[][] = Array.from({ length: nFiles }, () => []);
+  // Records are kept as finished lines only (memory: --records in the millions).
+  const buckets: { start: number; line: string }[][] = Array.from({ length: nFiles }, () => []);
   const stories = {} as Record<StoryId, StoryTotals>;
   const clientsByStory = new Map<StoryId, Set<string>>();
   const interfaces: StoryLedger['interfaces'] = {};
@@ -1986,7 +1987,7 @@ function buildFlowLogs(seed: number, records: number): FlowOutput {
   const place = (r: Rec) => {
     const i = Math.floor((r.start - WINDOW_START) / FILE_SECONDS);
     if (i < 0 || i >= nFiles) throw new Error(`record outside the window: ${r.fields.join(' ')}`);
-    buckets[i].push(r);
+    buckets[i].push({ start: r.start, line: r.fields.join(' ') });
     const itf = interfaces[r.fields[eniIndex]];
     itf.records++;
     if (r.fields[dirIndex] === 'ingress') itf.ingressBytes += Number(r.fields[bytesIndex]);
@@ -2015,12 +2016,13 @@ function buildFlowLogs(seed: number, records: number): FlowOutput {
   const skipdata = new Array<number>(nFiles).fill(0);
   for (let i = 0; i < nFiles; i++) {
     const r = noDataRecord('cache', WINDOW_START + i * FILE_SECONDS + rng.int(0, 200), 'NODATA');
-    buckets[i].push(r);
+    buckets[i].push({ start: r.start, line: r.fields.join(' ') });
     interfaces[IDS.enis.cache.id].records++;
     nodata[i]++;
   }
   const skipFile = 8;
-  buckets[skipFile].push(noDataRecord('nat', WINDOW_START + skipFile * FILE_SECONDS + rng.int(0, 200), 'SKIPDATA'));
+  const skip = noDataRecord('nat', WINDOW_START + skipFile * FILE_SECONDS + rng.int(0, 200), 'SKIPDATA');
+  buckets[skipFile].push({ start: skip.start, line: skip.fields.join(' ') });
   interfaces[IDS.enis.nat.id].records++;
   skipdata[skipFile]++;
 
@@ -2030,7 +2032,8 @@ function buildFlowLogs(seed: number, records: number): FlowOutput {
   const malformedFile = 6;
   for (let i = 0; i < nFiles; i++) {
     const recs = buckets[i].map((r, j) => ({ r, j })).sort((a, b) => a.r.start - b.r.start || a.j - b.j).map((x) => x.r);
-    const lines = recs.map((r) => r.fields.join(' '));
+    const lines = recs.map((r) => r.line);
+    buckets[i] = [];
     let malformed = 0;
     if (i === malformedFile && lines.length > 0) {
       // A record cut short mid-line (as a truncated upload looks) and one with a corrupt port.
@@ -2048,7 +2051,7 @@ function buildFlowLogs(seed: number, records: number): FlowOutput {
     const stamp = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}T${String(d.getUTCHours()).padStart(2, '0')}${String(d.getUTCMinutes()).padStart(2, '0')}Z`;
     const dir = `flowlogs/AWSLogs/${ACCOUNT}/vpcflowlogs/${REGION}/2026/11/20`;
     const path = `${dir}/${ACCOUNT}_vpcflowlogs_${REGION}_${FLOW_LOG_ID}_${stamp}_${nameRng.hex(8)}.log.gz`;
-    files.push({ path, text: header + '\n' + lines.join('\n') + '\n' });
+    files.push({ path, data: gzipDeterministic(header + '\n' + lines.join('\n') + '\n') });
     fileStats.push({ path, lines: lines.length, records: lines.length - malformed - nodata[i] - skipdata[i], nodata: nodata[i], skipdata: skipdata[i], malformed });
   }
   const sum = (k: 'lines' | 'records' | 'nodata' | 'skipdata' | 'malformed') => fileStats.reduce((a, f) => a + f[k], 0);
@@ -2070,7 +2073,8 @@ function buildFlowLogs(seed: number, records: number): FlowOutput {
 // README (numbers filled in from the ledger so they never drift)
 // ---------------------------------------------------------------------------------------------
 
-const gb = (b: number) => (b / 1e9).toFixed(2);
+/** GiB (2^30 bytes), the unit AWS bills data transfer in. */
+const gb = (b: number) => (b / 2 ** 30).toFixed(2);
 const STORY_TEXT: Record<StoryId, string> = {
   'web-downloads': 'Internet clients download files over HTTPS/HTTP from the two web servers (public subnets, direct via the internet gateway). Started outside: **ingress** conversations, yet the response bytes are internet **egress** and are billed.',
   's3-via-nat': 'The worker (private subnet, us-east-1a) uploads exports to S3 and fetches manifests. With no S3 gateway endpoint the traffic goes through the NAT gateway and pays NAT processing per GB. Seen on the worker ENI and on the NAT gateway ENI (`pkt-dst-aws-service`/`pkt-src-aws-service` = `S3`).',
@@ -2102,6 +2106,16 @@ function readme(ledger: StoryLedger): string {
     return `| ${k} | ${t.conversations} | ${t.records} | ${t.action} | ${gb(t.requestBytes)} | ${gb(t.responseBytes)} | ${t.clients} |`;
   });
   const st = ledger.stories;
+  const both = (k: StoryId) => (st[k] ? st[k].requestBytes + st[k].responseBytes : 0);
+  const internetOut = st['web-downloads'].responseBytes + st['ssh-bruteforce-accepted'].responseBytes + st['admin-ssh'].responseBytes + st['api-egress-via-nat'].requestBytes;
+  const money = (b: number, perGb: number) => `$${((b / 2 ** 30) * perGb).toFixed(2)}`;
+  const monthly = (b: number, perGb: number) => `$${Math.round((b / 2 ** 30) * perGb * 730).toLocaleString('en-US')}`;
+  const costRows = [
+    ['internet egress (web responses, API requests, SSH replies)', internetOut, 0.09],
+    ['NAT gateway processing, S3 (both directions)', both('s3-via-nat'), 0.045],
+    ['NAT gateway processing, internet APIs (both directions)', both('api-egress-via-nat'), 0.045],
+    ['cross-AZ, app us-east-1a ↔ db us-east-1b ($0.01/GB each side)', both('cross-az-db'), 0.02],
+  ] as const;
   return `# Egress Lens demo workspace
 
 A small but realistic AWS setup, generated by \`scripts/gen-sample.ts\` (\`npm run sample\`; seed
@@ -2123,7 +2137,7 @@ every private subnet, and the VPC has **no S3 gateway endpoint**.
 
 ## The story (${ledger.window.start} – ${ledger.window.end})
 
-| story | conversations | records | action | request GB | response GB | clients |
+| story | conversations | records | action | request GiB | response GiB | clients |
 |---|---:|---:|---|---:|---:|---:|
 ${storyRows.join('\n')}
 
@@ -2144,14 +2158,21 @@ Totals: ${ledger.totals.lines} data lines (+1 header per file) = ${ledger.totals
   group with rules; the worker's and app's egress to anywhere. **Not** flagged as open: rules whose
   source is a security group (app ← web, db ← app, worker ← bastion).
 - **Costly by design**: private subnets route 0.0.0.0/0 to the NAT gateway and there is no S3
-  gateway endpoint — and the flows confirm it: ${gb(st['s3-via-nat'].requestBytes + st['s3-via-nat'].responseBytes)} GB of S3 traffic
+  gateway endpoint — and the flows confirm it: ${gb(st['s3-via-nat'].requestBytes + st['s3-via-nat'].responseBytes)} GiB of S3 traffic
   through the NAT gateway in one hour.
-- **Flows**: web downloads are ingress conversations whose ${gb(st['web-downloads'].responseBytes)} GB of responses are internet
+- **Flows**: web downloads are ingress conversations whose ${gb(st['web-downloads'].responseBytes)} GiB of responses are internet
   egress; the API calls are egress conversations through the NAT gateway; app ↔ db is internal and
-  cross-AZ for the us-east-1a app server (${gb(st['cross-az-db'].requestBytes + st['cross-az-db'].responseBytes)} GB moved); SSH probes of the web
+  cross-AZ for the us-east-1a app server (${gb(st['cross-az-db'].requestBytes + st['cross-az-db'].responseBytes)} GiB moved); SSH probes of the web
   servers are rejected while ${st['ssh-bruteforce-accepted'].conversations} password-guessing sessions from ${st['ssh-bruteforce-accepted'].clients} internet addresses were accepted
   by the bastion's open SSH rule; the web group's partner rule (8443 from ${IDS.partnerCidr}) matched nothing.
 - **Savings hint**: an S3 gateway endpoint would remove the NAT processing charge on the S3 bytes.
+
+Rough money, as a sanity check only (flat us-east-1 list prices from DOMAIN.md §4 per GiB = 2^30 bytes,
+no free tier, no tiers, monthly = this hour × 730; Egress Lens's own cost model is the reference):
+
+| charge | GiB in the hour | $/GiB | $ in the hour | ≈ $/month |
+|---|---:|---:|---:|---:|
+${costRows.map(([what, b, p]) => `| ${what} | ${gb(b)} | ${p} | ${money(b, p)} | ${monthly(b, p)} |`).join('\n')}
 
 ## Ids
 
@@ -2206,7 +2227,7 @@ export function generateSample(opts: { seed?: number; records?: number } = {}): 
   json('terraform/terraform.tfstate', buildTfState(), 2);
   for (const [p, s] of Object.entries(cloudFormationFiles())) text(p, s);
   for (const [p, v] of Object.entries(buildInventory())) json(`inventory/${p}`, v);
-  for (const f of flows.files) files.push({ path: f.path, data: gzipDeterministic(f.text) });
+  files.push(...flows.files);
   return { files, ledger: flows.ledger };
 }
 
