@@ -118,7 +118,7 @@ export function parseIgnoreComment(text: string): { ruleIds: string[]; reason: s
     reasonStart = tokenRe.lastIndex;
     if (!m[2]) {
       // a space-separated list continues only with another id
-      const next = /^\s*([A-Za-z]{2}\d+)(\s|,|$)/.exec(rest.slice(reasonStart));
+      const next = /^\s*([A-Za-z]{2}\d+)(\s|,|:|$)/.exec(rest.slice(reasonStart));
       if (!next) break;
     }
   }

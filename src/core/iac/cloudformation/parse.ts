@@ -77,7 +77,7 @@ function yamlToVal(node: unknown, lines: LineIndex, src: string): Val {
   } else {
     v = { k: 'null', r: range };
   }
-  if (n?.tag && n.tag.startsWith('!') && SHORT_TAGS.includes(n.tag.slice(1))) return makeFn(intrinsicName(n.tag), v, range, text);
+  if (n?.tag && n.tag.startsWith('!') && SHORT_TAGS.includes(n.tag.slice(1))) return makeFn(intrinsicName(n.tag), v, range, `${n.tag} ${text}`);
   return v;
 }
 

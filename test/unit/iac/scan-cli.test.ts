@@ -1,0 +1,104 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from '../../../src/cli/main';
+import type { CliIO } from '../../../src/cli/command';
+import { initIac } from '../../../src/core/iac';
+
+const WS = 'test/unit/iac/fixtures/workspace';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: process.cwd(), env: {} };
+  const code = await main(['scan', ...args], io);
+  return { code, out, err };
+}
+
+before(async () => {
+  await initIac();
+});
+
+interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  file: string;
+  range: { start: { line: number; column: number }; end: { line: number; column: number } };
+  resource: string;
+  references: string[];
+  suppressed: boolean;
+  suppressionReason?: string;
+  message: string;
+  title: string;
+}
+
+describe('egress-lens scan', () => {
+  it('--format json follows the contract: 1-based ranges, relative files, resources, references, suppressed', async () => {
+    const { code, out } = await run([WS, '--format', 'json']);
+    assert.equal(code, 0);
+    const j = JSON.parse(out) as { findings: JsonFinding[]; files: number; resources: number; errors: unknown[]; links: { resource: string; deployedId: string; method: string }[] };
+    assert.equal(j.files, 4); // main.tf, variables.tf, terraform.tfvars, template.yaml
+    assert.equal(j.resources, 4);
+    assert.deepEqual(j.errors, []);
+    const ssh = j.findings.find((f) => f.ruleId === 'EL001')!;
+    assert.equal(ssh.file, `${WS}/tf/main.tf`);
+    assert.equal(ssh.resource, 'aws_security_group.bastion');
+    assert.deepEqual(ssh.range, { start: { line: 15, column: 19 }, end: { line: 15, column: 34 } }); // var.admin_cidrs (end exclusive), resolved through terraform.tfvars
+    assert.match(ssh.message, /terraform\.tfvars/);
+    assert.ok(ssh.references.includes('CKV_AWS_24'));
+    const web = j.findings.find((f) => f.ruleId === 'EL004')!;
+    assert.equal(web.suppressed, true);
+    assert.equal(web.suppressionReason, 'public web site');
+    const db = j.findings.find((f) => f.ruleId === 'EL003')!;
+    assert.equal(db.file, `${WS}/cfn/template.yaml`);
+    assert.deepEqual(db.range.start, { line: 12, column: 19 });
+    assert.deepEqual(
+      j.links.map((l) => `${l.resource}=${l.deployedId}:${l.method}`).sort(),
+      ['Db=sg-0db:cloudformation-stack', 'aws_security_group.bastion=sg-0bastion:terraform-state'],
+    );
+  });
+
+  it('--fail-on counts unsuppressed findings only', async () => {
+    assert.equal((await run([WS, '--format', 'json', '--fail-on', 'high'])).code, 1);
+    assert.equal((await run([`${WS}/tf/main.tf`, '--format', 'json', '--fail-on', 'high', '--disable', 'EL001'])).code, 0);
+    // EL004 on web is suppressed: with everything else disabled nothing fails even at info.
+    assert.equal((await run([`${WS}/tf`, '--format', 'json', '--fail-on', 'info', '--enable', 'EL004'])).code, 0);
+    assert.equal((await run([`${WS}/tf`, '--format', 'json', '--fail-on', 'critical', '--severity', 'EL001=critical'])).code, 1);
+  });
+
+  it('a single .tf file still resolves variables from its directory and reports only itself', async () => {
+    const { out } = await run([`${WS}/tf/main.tf`, '--format', 'json']);
+    const j = JSON.parse(out) as { findings: JsonFinding[] };
+    assert.ok(j.findings.length > 0);
+    assert.ok(j.findings.every((f) => f.file === `${WS}/tf/main.tf`));
+    assert.ok(j.findings.some((f) => f.ruleId === 'EL001'));
+  });
+
+  it('table, csv and md formats carry the same findings', async () => {
+    const table = (await run([WS])).out;
+    assert.match(table, /HIGH\s+EL001\s+test\/unit\/iac\/fixtures\/workspace\/tf\/main\.tf:15:19/);
+    assert.match(table, /Linked to deployed groups: .*sg-0bastion \(terraform-state\)/);
+    const csv = (await run([WS, '--format', 'csv'])).out.trim().split('\n');
+    assert.equal(csv[0], 'ruleId,severity,file,line,column,endLine,endColumn,resource,title,message,references,suppressed,suppressionReason');
+    const json = JSON.parse((await run([WS, '--format', 'json'])).out) as { findings: JsonFinding[] };
+    assert.equal(csv.length - 1, json.findings.length);
+    const md = (await run([WS, '--format', 'md'])).out;
+    assert.match(md, /\| high \| \[EL001\]\(docs\/rules\/EL001\.md\)/);
+    assert.match(md, /suppressed: public web site/);
+  });
+
+  it('usage and input errors exit 2 with a clear message', async () => {
+    const cases: [string[], RegExp][] = [
+      [[WS, '--format', 'xml'], /--format must be one of/],
+      [[WS, '--fail-on', 'urgent'], /--fail-on must be one of/],
+      [[WS, '--disable', 'EL999'], /unknown rule 'EL999'/],
+      [[WS, '--severity', 'EL001:low'], /expected ID=SEVERITY/],
+      [['no/such/dir'], /no\/such\/dir: no such file or directory/],
+      [[], /at least one file or directory/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await run(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.err, re);
+    }
+  });
+});
