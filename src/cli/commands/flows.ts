@@ -238,7 +238,7 @@ const proto = (n: number) => PROTO[n] ?? String(n);
 const endpoint = (addr: string, port: number, protocol: number) => (protocol === 6 || protocol === 17 ? (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`) : addr);
 const ruleText = (f: LabelledFlow) =>
   f.matchedRule
-    ? `${f.matchedRule.groupId} ${f.matchedRule.protocol === '-1' ? 'all' : f.matchedRule.protocol}${f.matchedRule.fromPort === -1 ? '' : `/${f.matchedRule.fromPort === f.matchedRule.toPort ? f.matchedRule.fromPort : `${f.matchedRule.fromPort}-${f.matchedRule.toPort}`}`} ${f.matchedRule.source}`
+    ? `${f.matchedRule.groupName ?? f.matchedRule.groupId} ${f.matchedRule.protocol === '-1' ? 'all' : f.matchedRule.protocol}${f.matchedRule.fromPort === -1 ? '' : `/${f.matchedRule.fromPort === f.matchedRule.toPort ? f.matchedRule.fromPort : `${f.matchedRule.fromPort}-${f.matchedRule.toPort}`}`} ${f.matchedRule.source}`
     : f.sgVerdict === 'rejected-no-rule'
       ? 'no rule (rejected)'
       : f.sgVerdict === 'allowed'
@@ -269,10 +269,10 @@ function flowRow(f: LabelledFlow, factor: number): string[] {
     humanBytes(f.bytesIn),
     f.peerClass + (f.awsService && f.peerClass === 'aws-service' ? `:${f.awsService}` : ''),
     f.path,
-    truncate(ruleText(f), 40),
+    truncate(ruleText(f), 32),
     usd(f.costUsd),
     usd(f.costUsd * factor),
-    truncate(f.directionEvidence, 70),
+    truncate(f.directionEvidence, 56),
   ];
 }
 

@@ -16,6 +16,7 @@ import type {
   TransitGatewayAttachment,
   ManagedPrefixList,
   Instance,
+  RouteTable,
 } from '@aws-sdk/client-ec2';
 
 export type {
@@ -30,6 +31,7 @@ export type {
   TransitGatewayAttachment,
   ManagedPrefixList,
   Instance,
+  RouteTable,
 };
 
 export interface Inventory {
@@ -52,6 +54,8 @@ export interface Inventory {
   /** Entries of managed prefix lists, by prefix-list id (GetManagedPrefixListEntries). */
   prefixListEntries: Record<string, string[]>;
   instances: Instance[];
+  /** Route tables (DescribeRouteTables), when known: subnet → NAT gateway / IGW / TGW / peering / endpoint routes. Optional. */
+  routeTables?: RouteTable[];
 }
 
 export function emptyInventory(source: string): Inventory {

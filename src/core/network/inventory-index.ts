@@ -4,6 +4,7 @@
  * CIDRs, NAT gateways, VPC endpoints and the kind of each interface, security groups, prefix lists.
  * Built once per analysis; every lookup after that is a Map probe or a `CidrTable` match.
  */
+import type { Route } from '@aws-sdk/client-ec2';
 import type { Inventory, NetworkInterface, SecurityGroup } from '../model/inventory';
 import { CidrTable, isRfcPrivate, normalizeIp, parseCidr } from './ip';
 
@@ -55,6 +56,36 @@ export interface PrivateNet {
   /** Region of a peered VPC (null = same region or unknown). */
   region: string | null;
   cidr: string;
+}
+
+/** Where a route sends packets. */
+export type RouteTargetKind = 'local' | 'igw' | 'nat-gateway' | 'tgw' | 'vpn' | 'peering' | 'gateway-endpoint' | 'other' | 'blackhole';
+
+export interface RouteTarget {
+  kind: RouteTargetKind;
+  /** igw-…, nat-…, tgw-…, vgw-…, pcx-…, vpce-…, eni-…, 'local'. */
+  id: string;
+  destination: string;
+}
+
+export interface RouteTableInfo {
+  id: string;
+  routes: CidrTable<RouteTarget>;
+  /** Routes to managed prefix lists (gateway endpoints): pl-… → target. */
+  prefixListRoutes: Map<string, RouteTarget>;
+}
+
+export function routeTarget(r: Route, destination: string): RouteTarget {
+  if (r.State === 'blackhole') return { kind: 'blackhole', id: r.GatewayId ?? r.NatGatewayId ?? '?', destination };
+  const gw = r.GatewayId ?? '';
+  if (gw === 'local') return { kind: 'local', id: 'local', destination };
+  if (r.NatGatewayId) return { kind: 'nat-gateway', id: r.NatGatewayId, destination };
+  if (r.TransitGatewayId) return { kind: 'tgw', id: r.TransitGatewayId, destination };
+  if (r.VpcPeeringConnectionId) return { kind: 'peering', id: r.VpcPeeringConnectionId, destination };
+  if (gw.startsWith('igw-') || r.EgressOnlyInternetGatewayId) return { kind: 'igw', id: gw || r.EgressOnlyInternetGatewayId!, destination };
+  if (gw.startsWith('vgw-')) return { kind: 'vpn', id: gw, destination };
+  if (gw.startsWith('vpce-')) return { kind: 'gateway-endpoint', id: gw, destination };
+  return { kind: 'other', id: r.NetworkInterfaceId ?? r.InstanceId ?? r.LocalGatewayId ?? r.CarrierGatewayId ?? (gw || '?'), destination };
 }
 
 export interface IndexOptions {
@@ -122,6 +153,9 @@ export class NetworkIndex {
   readonly vpcIds = new Set<string>();
   /** Groups by id → ENI ids carrying them (for rules that reference a group). */
   readonly interfacesByGroup = new Map<string, string[]>();
+  /** Route tables by explicit subnet association, and each VPC's main table. */
+  readonly routeTableBySubnet = new Map<string, RouteTableInfo>();
+  readonly mainRouteTableByVpc = new Map<string, RouteTableInfo>();
   /** Problems noticed while indexing (bad CIDRs in options). */
   readonly problems: string[] = [];
 
@@ -266,6 +300,27 @@ export class NetworkIndex {
       }
     }
 
+    for (const rt of inventory.routeTables ?? []) {
+      if (!rt.RouteTableId) continue;
+      const info: RouteTableInfo = { id: rt.RouteTableId, routes: new CidrTable(), prefixListRoutes: new Map() };
+      for (const r of rt.Routes ?? []) {
+        const dest = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
+        if (dest) info.routes.add(dest, routeTarget(r, dest));
+        else if (r.DestinationPrefixListId) info.prefixListRoutes.set(r.DestinationPrefixListId, routeTarget(r, r.DestinationPrefixListId));
+      }
+      // Gateway endpoints list their route tables too (the route itself may be missing from an export).
+      for (const e of inventory.vpcEndpoints) {
+        if (String(e.VpcEndpointType ?? '').toLowerCase() !== 'gateway' || !e.VpcEndpointId || !(e.RouteTableIds ?? []).includes(rt.RouteTableId)) continue;
+        const key = `service:${shortServiceName(e.ServiceName ?? '')}`;
+        if (!info.prefixListRoutes.has(key)) info.prefixListRoutes.set(key, { kind: 'gateway-endpoint', id: e.VpcEndpointId, destination: e.ServiceName ?? '' });
+      }
+      for (const a of rt.Associations ?? []) {
+        if (a.AssociationState?.State && a.AssociationState.State !== 'associated') continue;
+        if (a.SubnetId) this.routeTableBySubnet.set(a.SubnetId, info);
+        if (a.Main && rt.VpcId) this.mainRouteTableByVpc.set(rt.VpcId, info);
+      }
+    }
+
     for (const pl of inventory.managedPrefixLists) {
       if (!pl.PrefixListId) continue;
       this.prefixLists.set(pl.PrefixListId, { name: pl.PrefixListName ?? null, cidrs: inventory.prefixListEntries[pl.PrefixListId] ?? [] });
@@ -308,6 +363,42 @@ export class NetworkIndex {
       return { id: eni.subnetId, vpcId: eni.vpcId, az: eni.az, azId: eni.azId };
     }
     return this.subnetCidrs.lookup(addr);
+  }
+
+  /** True when the inventory has route tables at all (routes are then authoritative). */
+  get knowsRoutes(): boolean {
+    return (this.inventory.routeTables?.length ?? 0) > 0;
+  }
+
+  routeTableOf(subnetId: string | null, vpcId: string | null): RouteTableInfo | undefined {
+    return (subnetId ? this.routeTableBySubnet.get(subnetId) : undefined) ?? (vpcId ? this.mainRouteTableByVpc.get(vpcId) : undefined);
+  }
+
+  /**
+   * The route a packet from a subnet to an address takes: a gateway-endpoint route for the AWS
+   * service when one applies (prefix-list routes win over CIDR routes, as in VPC routing), else
+   * the longest matching CIDR route.
+   */
+  routeFor(subnetId: string | null, vpcId: string | null, addr: string, awsService: string | null): { table: string; target: RouteTarget } | undefined {
+    const rt = this.routeTableOf(subnetId, vpcId);
+    if (!rt) return undefined;
+    for (const [pl, target] of rt.prefixListRoutes) {
+      if (pl.startsWith('service:')) {
+        if (awsService && pl === `service:${awsService.toLowerCase()}`) return { table: rt.id, target };
+        continue;
+      }
+      const list = this.prefixLists.get(pl);
+      if (!list) continue;
+      if (list.cidrs.length > 0) {
+        const t = new CidrTable<true>();
+        for (const c of list.cidrs) t.add(c, true);
+        if (t.has(addr)) return { table: rt.id, target };
+      } else if (awsService && list.name && list.name.toLowerCase().endsWith(`.${awsService.toLowerCase()}`)) {
+        return { table: rt.id, target };
+      }
+    }
+    const target = rt.routes.lookup(addr);
+    return target ? { table: rt.id, target } : undefined;
   }
 
   /** Gateway endpoint for a short service name ('s3', 'dynamodb') in a VPC. */

@@ -174,11 +174,13 @@ function choosePath(
         if (publicPeer(cls)) return { path: 'nat-gateway', pathEvidence: `${why} to a public address: through a NAT gateway` };
         if (peerIf?.kind === 'transit-gateway') return { path: 'tgw', pathEvidence: `${why}; peer is a transit-gateway interface` };
         return { path: 'local', pathEvidence: why };
-      case 2:
-        if (gwService && (gwEndpoint || cls === 'aws-service')) {
-          if (gwEndpoint) return { path: 'gateway-endpoint', pathEvidence: `${why}; ${gwEndpoint.id} serves ${gwService}` };
-        }
+      case 2: {
+        if (gwService && index.knowsRoutes) {
+          const r = index.routeFor(localHost?.subnetId ?? localIf?.subnetId ?? c.subnetId, vpcId, c.peerAddr, gwService);
+          if (r?.target.kind === 'gateway-endpoint') return { path: 'gateway-endpoint', pathEvidence: `${why}; route to ${r.target.id} in ${r.table}` };
+        } else if (gwEndpoint) return { path: 'gateway-endpoint', pathEvidence: `${why}; ${gwEndpoint.id} serves ${gwService}` };
         return { path: 'igw', pathEvidence: why };
+      }
       case 3:
         return { path: 'vpn', pathEvidence: why };
       case 4:
@@ -193,12 +195,25 @@ function choosePath(
     }
   }
 
+  if (peerIf?.kind === 'vpc-endpoint') return { path: 'interface-endpoint', pathEvidence: `peer is endpoint ${peerIf.ownerResourceId ?? peerIf.id}` };
+  if (peerIf?.kind === 'nat-gateway') return { path: 'nat-gateway', pathEvidence: `peer is NAT gateway ${peerIf.ownerResourceId ?? peerIf.id}` };
+
+  // Routes, when the inventory has route tables: the subnet's table decides.
+  const host = localHost ?? localIf;
+  const subnetId = host?.subnetId ?? c.subnetId;
+  if (index.knowsRoutes && index.routeTableOf(subnetId, vpcId)) {
+    const r = index.routeFor(subnetId, vpcId, c.peerAddr, service);
+    if (!r) return { path: 'unknown', pathEvidence: `no route to ${c.peerAddr} in ${index.routeTableOf(subnetId, vpcId)!.id}` };
+    const why = `route ${r.target.destination} → ${r.target.id} in ${r.table}`;
+    const kind = r.target.kind;
+    if (kind === 'other' || kind === 'blackhole') return { path: 'unknown', pathEvidence: `${why}${kind === 'blackhole' ? ' (blackhole)' : ''}` };
+    return { path: kind, pathEvidence: why };
+  }
+
   switch (cls) {
     case 'same-az':
     case 'cross-az':
     case 'unknown': {
-      if (peerIf?.kind === 'vpc-endpoint') return { path: 'interface-endpoint', pathEvidence: `peer is endpoint ${peerIf.ownerResourceId ?? peerIf.id}` };
-      if (peerIf?.kind === 'nat-gateway') return { path: 'nat-gateway', pathEvidence: `peer is NAT gateway ${peerIf.ownerResourceId ?? peerIf.id}` };
       const peerVpc = peerIf?.vpcId ?? index.privateNetOf(c.peerAddr)?.vpcId ?? null;
       if (cls !== 'unknown' || peerVpc) {
         if (peerVpc && vpcId && peerVpc !== vpcId) {
@@ -216,7 +231,6 @@ function choosePath(
       return { path: 'unknown', pathEvidence: 'declared private network; VPN, Direct Connect or transit gateway not known' };
     default: {
       if (gwEndpoint) return { path: 'gateway-endpoint', pathEvidence: `${gwEndpoint.id} in ${gwEndpoint.vpcId ?? 'the VPC'} serves ${gwService}` };
-      const host = localHost ?? localIf;
       if (host && host.publicIps.length > 0) return { path: 'igw', pathEvidence: `interface has public IP ${host.publicIps[0]}` };
       if (host?.kind === 'load-balancer') return { path: 'igw', pathEvidence: 'load balancer interface' };
       if (vpcId && index.natGatewayVpcs.has(vpcId)) {

@@ -15,6 +15,7 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, basename } from 'node:path';
+import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import type { SourceError } from '../model/flows';
 import type { Inventory, TransitGatewayAttachment } from '../model/inventory';
 import { emptyInventory } from '../model/inventory';
@@ -48,15 +49,24 @@ const LIST_KEYS: Array<[string, keyof Inventory]> = [
   ['TransitGatewayAttachments', 'transitGatewayAttachments'],
   ['ManagedPrefixLists', 'managedPrefixLists'],
   ['Instances', 'instances'],
+  ['RouteTables', 'routeTables'],
 ];
 
-/** "Unexpected token } in JSON at position 120" → "line 5, column 3". */
+/** Documents the analysis does not use; accepted quietly (they are part of a usual export). */
+const IGNORED_KEYS = ['FlowLogs', 'NetworkAcls', 'Addresses', 'DhcpOptions', 'KeyPairs', 'Tags', 'EgressOnlyInternetGateways'];
+
+/** Line and column of a JSON syntax error: JSON.parse's message when it has a position, else jsonc-parser's offset. */
 function jsonErrorWhere(text: string, err: Error): string {
-  const m = /position (\d+)/.exec(err.message);
   const lc = /line (\d+) column (\d+)/.exec(err.message);
   if (lc) return `line ${lc[1]}, column ${lc[2]}`;
-  if (!m) return '';
-  const pos = Number(m[1]);
+  const m = /position (\d+)/.exec(err.message);
+  let pos: number | null = m ? Number(m[1]) : null;
+  if (pos === null) {
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
+    if (errors.length) pos = errors[0].offset;
+  }
+  if (pos === null) return '';
   let line = 1;
   let col = 1;
   for (let i = 0; i < pos && i < text.length; i++) {
@@ -81,12 +91,13 @@ export function inventoryFromDocuments(docs: InventoryDocument[], source: string
   const errors: SourceError[] = [];
   const seen = new Map<string, Set<string>>();
   const idOf = (o: Record<string, unknown>): string | null => {
-    for (const k of ['GroupId', 'NetworkInterfaceId', 'SubnetId', 'VpcId', 'NatGatewayId', 'InternetGatewayId', 'VpcEndpointId', 'VpcPeeringConnectionId', 'TransitGatewayAttachmentId', 'PrefixListId', 'InstanceId']) {
+    for (const k of ['GroupId', 'NetworkInterfaceId', 'SubnetId', 'VpcId', 'NatGatewayId', 'InternetGatewayId', 'VpcEndpointId', 'VpcPeeringConnectionId', 'TransitGatewayAttachmentId', 'PrefixListId', 'InstanceId', 'RouteTableId']) {
       if (typeof o[k] === 'string') return o[k] as string;
     }
     return null;
   };
   const push = (key: keyof Inventory, items: unknown[]) => {
+    if (key === 'routeTables') inventory.routeTables ??= [];
     const list = inventory[key] as unknown[];
     let ids = seen.get(key);
     if (!ids) seen.set(key, (ids = new Set()));
@@ -167,6 +178,7 @@ export function inventoryFromDocuments(docs: InventoryDocument[], source: string
       used = true;
     }
     if (used) files.push(file);
+    else if (IGNORED_KEYS.some((k) => k in d)) continue;
     else warnings.push(`${file}: no known 'aws ec2 describe-…' key (${Object.keys(d).slice(0, 5).join(', ') || 'empty object'}), skipped`);
   }
 

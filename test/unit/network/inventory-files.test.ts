@@ -31,12 +31,15 @@ test('describe-* files are recognised by their keys and merged; region and accou
     'prefix-lists.json': { ManagedPrefixLists: [{ PrefixListId: 'pl-0abc', PrefixListName: 'offices' }] },
     'entries-pl-0abc.json': { Entries: [{ Cidr: '198.51.100.0/24' }, { Cidr: '203.0.113.0/24' }] },
     'instances.json': { Reservations: [{ Instances: [{ InstanceId: 'i-1' }, { InstanceId: 'i-2' }] }] },
+    'routes.json': { RouteTables: [{ RouteTableId: 'rtb-1', Routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-1' }] }] },
+    'flow-logs.json': { FlowLogs: [{ FlowLogId: 'fl-1' }] },
     'notes.txt': 'not json, not read',
   });
   const r = await loadInventoryFiles(d);
   assert.deepEqual(r.errors, []);
   assert.deepEqual(r.warnings, []);
-  assert.equal(r.files.length, 12);
+  assert.equal(r.files.length, 13); // flow-logs.json is accepted quietly but unused
+  assert.equal(r.inventory.routeTables?.length, 1);
   const inv = r.inventory;
   assert.equal(inv.securityGroups[0].GroupId, 'sg-1');
   assert.equal(inv.networkInterfaces.length, 1);

@@ -127,3 +127,53 @@ test('without any inventory RFC 1918 peers are private (internal) and AZs unknow
   assert.equal(f.direction, 'internal');
   assert.equal(f.peerClass, 'unknown');
 });
+
+function routedInventory(): Inventory {
+  const inv = demoInventory();
+  inv.managedPrefixLists.push({ PrefixListId: 'pl-63a5400a', PrefixListName: 'com.amazonaws.us-east-1.s3' });
+  inv.vpcEndpoints.push({ VpcEndpointId: 'vpce-s3', VpcEndpointType: 'Gateway', ServiceName: 'com.amazonaws.us-east-1.s3', VpcId: 'vpc-main', RouteTableIds: ['rtb-private'] });
+  inv.routeTables = [
+    {
+      RouteTableId: 'rtb-public', VpcId: 'vpc-main',
+      Associations: [{ Main: true, RouteTableId: 'rtb-public' }],
+      Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local' }, { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1' }],
+    },
+    {
+      RouteTableId: 'rtb-private', VpcId: 'vpc-main',
+      Associations: [{ Main: false, SubnetId: 'subnet-b', RouteTableId: 'rtb-private', AssociationState: { State: 'associated' } }],
+      Routes: [
+        { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local' },
+        { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-0abc' },
+        { DestinationCidrBlock: '10.200.0.0/16', TransitGatewayId: 'tgw-1' },
+        { DestinationCidrBlock: '172.31.0.0/16', VpcPeeringConnectionId: 'pcx-same' },
+        { DestinationPrefixListId: 'pl-63a5400a', GatewayId: 'vpce-s3' },
+      ],
+    },
+  ];
+  return inv;
+}
+
+test('routes decide the path when route tables are known', () => {
+  const inv = routedInventory();
+  const nat = check(pair(WORKER, ['10.0.2.20', 50000], ['203.0.113.8', 443]), 'internet', 'nat-gateway', {}, inv);
+  assert.equal(nat.pathEvidence, 'route 0.0.0.0/0 → nat-0abc in rtb-private');
+  const s3 = check(pair(WORKER, ['10.0.2.20', 50000], ['52.217.1.1', 443], { extra: { pktDstAwsService: 'S3' } }), 'aws-service', 'gateway-endpoint', {}, inv);
+  assert.match(s3.pathEvidence, /pl-63a5400a → vpce-s3/);
+  check(pair(WORKER, ['10.0.2.20', 50000], ['10.200.1.1', 443]), 'on-prem', 'tgw', { privateCidrs: ['10.200.0.0/16'] }, inv);
+  check(pair(WORKER, ['10.0.2.20', 50000], ['172.31.1.1', 443]), 'peered-vpc', 'peering', {}, inv);
+  // subnet-a has no explicit association: the VPC's main table (igw).
+  const web = check(pair(WEB, ['10.0.1.10', 50000], ['203.0.113.8', 443]), 'internet', 'igw', {}, inv);
+  assert.match(web.pathEvidence, /igw-1 in rtb-public/);
+  // No route for an address at all: path unknown, said so.
+  const noRoute = check(pair(WORKER, ['10.0.2.20', 50000], ['192.168.4.4', 443]), 'peered-vpc', 'nat-gateway', {}, inv);
+  assert.match(noRoute.pathEvidence, /0\.0\.0\.0\/0 → nat-0abc/);
+});
+
+test('a gateway endpoint not on the subnet route table is not used: S3 goes through the NAT gateway', () => {
+  const inv = routedInventory();
+  inv.routeTables![1].Routes = inv.routeTables![1].Routes!.filter((r) => !r.DestinationPrefixListId);
+  inv.vpcEndpoints = inv.vpcEndpoints.map((e) => (e.VpcEndpointId === 'vpce-s3' ? { ...e, RouteTableIds: ['rtb-other'] } : e));
+  const a = analyzeFlows(pair(WORKER, ['10.0.2.20', 50000], ['52.217.1.1', 443], { bytesAB: 2 ** 30, extra: { pktDstAwsService: 'S3' } }), inv);
+  assert.equal(a.flows[0].path, 'nat-gateway');
+  assert.match(a.savings[0].message, /Gateway endpoint vpce-s3 exists but is not used/);
+});
