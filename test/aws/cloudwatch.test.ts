@@ -8,6 +8,7 @@ import { discoverFlowLogs } from '../../src/core/sources/aws/flowlog-discovery';
 import { readLogEventPages, readLogEvents, type CloudWatchProgress, type LogEvent } from '../../src/core/sources/aws/cloudwatch';
 import { AwsSourceError } from '../../src/core/sources/aws/errors';
 import { aggregateCloudWatchFlowLogs } from '../../src/core/sources/aws/cloudwatch';
+import { aggregateFromCloudWatch, connectionFromFlags } from '../../src/core/sources/aws';
 import { aggregateFiles, type AggregateResult } from '../../src/core/flowlogs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -171,5 +172,19 @@ describe('CloudWatch → flow-log engine', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('aggregateFromCloudWatch (the flows command helper)', () => {
+  it('discovers the log group and its LogFormat, endpoint from AWS_ENDPOINT_URL', async () => {
+    const conn = { ...connectionFromFlags({ region: TEST_REGION }, { AWS_ENDPOINT_URL: moto.endpoint }), credentials: TEST_CREDENTIALS };
+    const { result, flowLogs, logGroups } = await aggregateFromCloudWatch(conn, { startTime: seeded.startTime, endTime: seeded.endTime });
+    assert.deepEqual(logGroups, [seeded.logGroupName]);
+    assert.equal(flowLogs[0].flowLogId, seeded.flowLogId);
+    assert.equal(result.counts.lines, seeded.events.length);
+    assert.equal(result.counts.skipped, seeded.enis.length, 'only the malformed lines: the custom format was applied');
+    // With the wrong (default v2) field order nearly everything would be skipped instead.
+    const wrong = await aggregateFromCloudWatch(conn, { logGroupNames: [seeded.logGroupName], flowLogIds: ['fl-none'], startTime: seeded.startTime, endTime: seeded.endTime });
+    assert.ok(wrong.result.counts.parsed < result.counts.parsed);
   });
 });

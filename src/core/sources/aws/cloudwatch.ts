@@ -9,7 +9,7 @@
 import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { callAws, type AwsClientHandle } from './clients';
 import { throwIfAborted, type CallOptions } from './retry';
-import { createAggregator, type AggregateResult, type TimeWindow } from '../../flowlogs';
+import { createAggregator, type AggregateResult, type LineAggregator, type TimeWindow } from '../../flowlogs';
 import type { Progress } from '../../model/flows';
 
 export interface LogEvent {
@@ -118,6 +118,10 @@ export interface CloudWatchFlowLogOptions extends Omit<CloudWatchReadOptions, 'o
   maxSkippedKept?: number;
   /** Progress in the engine's terms: records = events, bytes as CloudWatchProgress, files = streams. */
   onProgress?: (p: Progress) => void;
+  /** Add into this aggregator (several log groups into one result); default: a new one. */
+  aggregator?: LineAggregator;
+  /** Prefix for the stream name in reports (e.g. the log group when reading several). */
+  filePrefix?: string;
 }
 
 /**
@@ -126,8 +130,9 @@ export interface CloudWatchFlowLogOptions extends Omit<CloudWatchReadOptions, 'o
  * `line`. Resolves to the same AggregateResult the file reader gives.
  */
 export async function aggregateCloudWatchFlowLogs(h: AwsClientHandle<CloudWatchLogsClient>, opts: CloudWatchFlowLogOptions): Promise<AggregateResult> {
-  const agg = createAggregator({ fields: opts.fields, window: opts.window, maxSkippedKept: opts.maxSkippedKept });
+  const agg = opts.aggregator ?? createAggregator({ fields: opts.fields, window: opts.window, maxSkippedKept: opts.maxSkippedKept });
   const perStream = new Map<string, number>();
+  const prefix = opts.filePrefix ?? '';
   for await (const page of readLogEventPages(h, {
     ...opts,
     onProgress: (p) => opts.onProgress?.({ records: p.events, bytes: p.bytes, files: p.streams }),
@@ -135,7 +140,7 @@ export async function aggregateCloudWatchFlowLogs(h: AwsClientHandle<CloudWatchL
     for (const e of page) {
       const n = (perStream.get(e.logStreamName) ?? 0) + 1;
       perStream.set(e.logStreamName, n);
-      agg.addLine(e.message, e.logStreamName, n);
+      agg.addLine(e.message, prefix + e.logStreamName, n, opts.fields);
     }
   }
   return agg.result();
