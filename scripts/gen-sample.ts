@@ -1605,20 +1605,27 @@ function trafficPath(eni: EniKey, peer: string): number {
 }
 
 /**
- * Minute-aligned aggregation intervals of a conversation active over [t0, t1], clipped to the
- * window. Flags: SYN on the first interval if the conversation starts inside the window, FIN on
- * the last if it ends inside. `active(i)` may drop idle minutes (never the first or last).
+ * The 60-second aggregation intervals of a conversation active over [t0, t1], clipped to the
+ * window. Capture windows are not aligned to the wall clock: each conversation gets its own phase,
+ * and a record's start/end are its first/last packet (a second or so inside the window).
+ * Flags: SYN on the first interval if the conversation starts inside the window, FIN on the last
+ * if it ends inside. `active(i)` may drop idle intervals (never the first or last).
  */
-function intervals(t0: number, t1: number, active: (i: number) => boolean = () => true): { start: number; end: number; first: boolean; last: boolean }[] {
+function intervals(rng: Rng, t0: number, t1: number, active: (i: number) => boolean = () => true): { start: number; end: number; first: boolean; last: boolean }[] {
   const out: { start: number; end: number; first: boolean; last: boolean }[] = [];
   const lo = Math.max(t0, WINDOW_START);
   const hi = Math.min(t1, WINDOW_END - 1);
   if (hi < lo) return out;
-  const k0 = Math.floor(lo / 60);
-  const k1 = Math.floor(hi / 60);
+  // Conversations running across the window's edges keep the clock-aligned phase, so the hour's
+  // files cover exactly 10:00:00–10:59:59 (a capture window that opened earlier belongs to the
+  // previous hour's files; one still open at 11:00 is cut there).
+  const phase = t0 < WINDOW_START || t1 > WINDOW_END - 1 ? 0 : rng.int(0, 59);
+  const k0 = Math.floor((lo - phase) / 60);
+  const k1 = Math.floor((hi - phase) / 60);
   for (let k = k0; k <= k1; k++) {
-    const s = Math.max(lo, k * 60);
-    const e = Math.min(hi, k * 60 + 59);
+    if (t0 < WINDOW_START && k * 60 + phase < WINDOW_START) continue;
+    const s = Math.max(lo, k * 60 + phase + (k === k0 ? 0 : rng.int(0, 1)));
+    const e = Math.max(s, Math.min(hi, k * 60 + phase + 59 - (k === k1 ? 0 : rng.int(0, 1))));
     const first = k === k0 && t0 >= WINDOW_START;
     const last = k === k1 && t1 <= WINDOW_END - 1;
     if (!first && !last && k !== k0 && k !== k1 && !active(k - k0)) continue;
@@ -1633,9 +1640,9 @@ function bulkPackets(rng: Rng, bytes: number, size: number): number {
 }
 
 /** The other direction of a bulk transfer: ACKs (every second segment) plus a small payload. */
-function ackSide(rng: Rng, bulkPkts: number, payload: number, pktSize: number): { pkts: number; bytes: number } {
-  const pkts = Math.max(1, Math.round(bulkPkts / 2), Math.ceil(payload / (pktSize - 52))) + rng.int(0, 3);
-  return { pkts, bytes: pkts * 52 + payload };
+function ackSide(rng: Rng, bulkPkts: number, payload: number, pktSize: number, hdr: number): { pkts: number; bytes: number } {
+  const pkts = Math.max(1, Math.round(bulkPkts / 2), Math.ceil(payload / (pktSize - hdr))) + rng.int(0, 3);
+  return { pkts, bytes: pkts * hdr + payload };
 }
 
 /**
@@ -1649,13 +1656,13 @@ function fillSegs(
   bulkPerSecond: (i: number) => number,
   otherPerSecond: (i: number) => number,
   pktSize: number,
-  opts: { minBulk?: number; minOther?: number } = {},
+  opts: { minBulk?: number; minOther?: number; ipv6?: boolean } = {},
 ): Seg[] {
   return iv.map((v, i) => {
     const secs = v.end - v.start + 1;
     const b = Math.max(opts.minBulk ?? 200, Math.round(bulkPerSecond(i) * secs));
     const bp = bulkPackets(rng, b, pktSize);
-    const o = ackSide(rng, bp, Math.max(opts.minOther ?? 0, Math.round(otherPerSecond(i) * secs)), pktSize);
+    const o = ackSide(rng, bp, Math.max(opts.minOther ?? 0, Math.round(otherPerSecond(i) * secs)), pktSize, opts.ipv6 ? 72 : 52);
     const [reqBytes, reqPkts, respBytes, respPkts] = bulk === 'req' ? [b, bp, o.bytes, o.pkts] : [o.bytes, o.pkts, b, bp];
     return {
       start: v.start,
@@ -1791,13 +1798,13 @@ function buildConversations(rng: Rng, s: number): Conv[] {
     const rate = rng.logInt(1_500_000, 12_000_000);
     const t0 = tIn(5);
     const t1 = t0 + Math.max(0, Math.ceil(size / rate) - 1);
-    const iv = intervals(t0, t1);
+    const iv = intervals(rng, t0, t1);
     const secs = iv.reduce((a, v) => a + v.end - v.start + 1, 0);
     const web: EniKey = rng.chance(0.55) ? 'web_a' : 'web_b';
     convs.push({
       story: 'web-downloads', client: rng.pick(v6 ? clients6 : clients), cport: clientPort(rng),
       server: v6 ? IDS.enis[web].ipv6! : IDS.enis[web].ip, sport: rng.chance(0.85) ? 443 : 80, action: 'ACCEPT',
-      segs: fillSegs(rng, iv, 'resp', () => size / secs, (i) => (i === 0 ? 2400 / Math.max(1, iv[0].end - iv[0].start + 1) : 0), v6 ? 1428 : 1448),
+      segs: fillSegs(rng, iv, 'resp', () => size / secs, (i) => (i === 0 ? 2400 / Math.max(1, iv[0].end - iv[0].start + 1) : 0), v6 ? 1428 : 1448, { ipv6: v6 }),
       observers: [{ eni: web, side: 'server' }],
     });
   }
@@ -1809,7 +1816,7 @@ function buildConversations(rng: Rng, s: number): Conv[] {
     const t0 = WINDOW_START + batches[i % 4] + rng.int(0, 40);
     const t1 = t0 + rng.int(150, 420);
     const rate = rng.logInt(3 * MB, 6 * MB);
-    const iv = intervals(t0, t1);
+    const iv = intervals(rng, t0, t1);
     convs.push({
       story: 's3-via-nat', client: IDS.enis.worker.ip, cport: linuxPort(rng), server: publicIp(rng, rng.pick(S3_PREFIXES)), sport: 443,
       action: 'ACCEPT', serverService: 'S3',
@@ -1821,7 +1828,7 @@ function buildConversations(rng: Rng, s: number): Conv[] {
   for (let i = n(6); i > 0; i--) {
     const t0 = tIn(30);
     const size = rng.logInt(50_000, 5 * MB);
-    const iv = intervals(t0, t0 + rng.int(0, 3));
+    const iv = intervals(rng, t0, t0 + rng.int(0, 3));
     const secs = iv.reduce((a, v) => a + v.end - v.start + 1, 0);
     convs.push({
       story: 's3-via-nat', client: IDS.enis.worker.ip, cport: linuxPort(rng), server: publicIp(rng, rng.pick(S3_PREFIXES)), sport: 443,
@@ -1841,7 +1848,7 @@ function buildConversations(rng: Rng, s: number): Conv[] {
       let t0 = WINDOW_START - rng.int(60, 900); // the first connection predates the window: no SYN seen
       while (t0 < WINDOW_START + span) {
         const t1 = t0 + rng.int(lifetime[0], lifetime[1]);
-        const iv = intervals(t0, t1, () => rng.chance(pActive));
+        const iv = intervals(rng, t0, t1, () => rng.chance(pActive));
         const resp = iv.map(() => rng.logInt(respPerMin[0], respPerMin[1]) / 60);
         const req = iv.map(() => rng.logInt(reqPerMin[0], reqPerMin[1]) / 60);
         if (iv.length) {
@@ -1882,7 +1889,7 @@ function buildConversations(rng: Rng, s: number): Conv[] {
   // SSH to the bastion is open to 0.0.0.0/0, so the same scanners get in to try passwords: ACCEPT.
   for (let i = n(45); i > 0; i--) {
     const t0 = tIn(15);
-    const iv = intervals(t0, t0 + rng.int(2, 12));
+    const iv = intervals(rng, t0, t0 + rng.int(2, 12));
     convs.push({
       story: 'ssh-bruteforce-accepted', client: rng.pick(scanners), cport: rng.int(1024, 65535), server: IDS.enis.bastion.ip, sport: 22,
       action: 'ACCEPT',
@@ -1900,7 +1907,7 @@ function buildConversations(rng: Rng, s: number): Conv[] {
   // The one administrator, from the office IP, and on to the worker.
   for (let i = n(3); i > 0; i--) {
     const t0 = tIn(600);
-    const iv = intervals(t0, t0 + rng.int(300, 900), () => rng.chance(0.8));
+    const iv = intervals(rng, t0, t0 + rng.int(300, 900), () => rng.chance(0.8));
     convs.push({
       story: 'admin-ssh', client: IDS.adminIp, cport: rng.int(49152, 65535), server: IDS.enis.bastion.ip, sport: 22, action: 'ACCEPT',
       segs: fillSegs(rng, iv, 'resp', () => rng.logInt(10_000, 300_000) / 60, () => rng.logInt(5_000, 40_000) / 60, 600),
@@ -1909,7 +1916,7 @@ function buildConversations(rng: Rng, s: number): Conv[] {
   }
   for (let i = n(2); i > 0; i--) {
     const t0 = tIn(500);
-    const iv = intervals(t0, t0 + rng.int(180, 480), () => rng.chance(0.8));
+    const iv = intervals(rng, t0, t0 + rng.int(180, 480), () => rng.chance(0.8));
     convs.push({
       story: 'bastion-to-worker', client: IDS.enis.bastion.ip, cport: linuxPort(rng), server: IDS.enis.worker.ip, sport: 22, action: 'ACCEPT',
       segs: fillSegs(rng, iv, 'resp', () => rng.logInt(10_000, 300_000) / 60, () => rng.logInt(5_000, 40_000) / 60, 600),
@@ -1924,7 +1931,7 @@ function buildConversations(rng: Rng, s: number): Conv[] {
     const size = feed ? rng.logInt(20 * MB, 200 * MB) : rng.logInt(5_000, 400_000);
     const t0 = tIn(30);
     const t1 = t0 + Math.max(0, Math.ceil(size / rng.logInt(2 * MB, 10 * MB)) - 1);
-    const iv = intervals(t0, t1);
+    const iv = intervals(rng, t0, t1);
     const secs = iv.reduce((a, v) => a + v.end - v.start + 1, 0);
     const payload = rng.logInt(2_000, 80_000);
     convs.push({

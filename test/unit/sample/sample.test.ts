@@ -140,6 +140,9 @@ test('each record sits in its 5-minute file, inside the one-hour window, start <
     const idx = Math.floor((start - WINDOW_START) / FILE_SECONDS);
     assert.equal(l.file, flowFiles[idx].path, `${l.file}:${l.n} is in the file of its start time`);
   }
+  // Conversations running across the edges fill the hour exactly: 10:00:00 – 10:59:59.
+  assert.equal(Math.min(...ok.map((l) => Number(l.f.start))), WINDOW_START);
+  assert.equal(Math.max(...ok.map((l) => Number(l.f.end))), WINDOW_START + WINDOW_SECONDS - 1);
 });
 
 test('interfaces, subnets, VPC, AZ ids and instances in the flow logs match the inventory', () => {
