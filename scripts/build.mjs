@@ -21,6 +21,12 @@ const common = {
   minify: release,
   logLevel: 'warning',
   absWorkingDir: root,
+  // jsonc-parser's UMD main hides its requires from the bundler: take its ES module build.
+  // ES-module dependencies (web-tree-sitter, hyparquet) read import.meta.url, which a CommonJS
+  // bundle lacks: give them this file's URL.
+  define: { 'import.meta.url': '__egressLensImportMetaUrl' },
+  banner: { js: "const __egressLensImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 
 await Promise.all([
@@ -29,7 +35,7 @@ await Promise.all([
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
-    banner: { js: '#!/usr/bin/env node' },
+    banner: { js: "#!/usr/bin/env node\nconst __egressLensImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
   }),
   ...(existsSync(join(root, 'src/core/flowlogs/worker.ts'))
     ? [esbuild.build({ ...common, entryPoints: ['src/core/flowlogs/worker.ts'], outfile: 'dist/flowlog-worker.js' })]
