@@ -97,6 +97,7 @@ async function main(): Promise<number> {
   } finally {
     await tripwire.close();
     rmSync(scratch, { recursive: true, force: true });
+    rmSync(join(testsPath, '..', '..'), { recursive: true, force: true });
   }
   console.log(`\nextension host (desktop, VS Code ${values.version}, cache ${cacheDir}): ${passes} passing, ${failures} failing`);
   return failures > 0 ? 1 : 0;

@@ -120,6 +120,7 @@ async function main(): Promise<number> {
     await server?.stop();
     await tripwire?.close();
     rmSync(scratch, { recursive: true, force: true });
+    rmSync(join(testsPath, '..', '..'), { recursive: true, force: true });
   }
   console.log(`\ntimings: ${timings.join(', ')}; total ${secs(t0)}`);
   console.log(`extension host: ${passes} passing, ${failures} failing`);

@@ -1,7 +1,7 @@
 // Builds the extension (scripts/build.mjs) and bundles the extension-host suites with esbuild into
 // out/extension-tests/ (CommonJS, `vscode` and `mocha` left to the extension host's require):
-//   out/extension-tests/index.js             the extensionTestsPath module (mocha runner)
-//   out/extension-tests/<group>/*.test.js    one bundle per suite file, e.g. suite/, restricted/
+//   out/extension-tests/run-<pid>/suite/index.js        the extensionTestsPath module (mocha runner)
+//   out/extension-tests/run-<pid>/<group>/*.test.js     one bundle per suite file (suite/, restricted/…)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -24,9 +24,13 @@ export function suiteGroups(): string[] {
     .sort();
 }
 
-/** Bundles index + every suite; returns the path of the extensionTestsPath module. */
-export async function bundleSuites(): Promise<string> {
-  rmSync(testsOutDir, { recursive: true, force: true });
+/**
+ * Bundles index + every suite into `outDir` (default: a folder of this process under
+ * out/extension-tests, so concurrent runs do not clobber each other; it must stay inside the
+ * repository for `require('mocha')` to resolve); returns the path of the extensionTestsPath module.
+ */
+export async function bundleSuites(outDir = join(testsOutDir, `run-${process.pid}`)): Promise<string> {
+  rmSync(outDir, { recursive: true, force: true });
   const entryPoints = [join(SOURCE_DIR, 'suite', 'index.ts')];
   for (const group of suiteGroups()) {
     for (const f of readdirSync(join(SOURCE_DIR, group)).sort()) {
@@ -37,7 +41,7 @@ export async function bundleSuites(): Promise<string> {
     entryPoints: entryPoints.map((e) => relative(repoRoot, e)),
     absWorkingDir: repoRoot,
     outbase: 'test/extension',
-    outdir: relative(repoRoot, testsOutDir),
+    outdir: relative(repoRoot, outDir),
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -46,7 +50,7 @@ export async function bundleSuites(): Promise<string> {
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
   });
-  const index = join(testsOutDir, 'suite', 'index.js');
+  const index = join(outDir, 'suite', 'index.js');
   if (!existsSync(index)) throw new Error(`bundling did not produce ${index}`);
   return index;
 }

