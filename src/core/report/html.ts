@@ -71,7 +71,7 @@ h1{font-size:1.6rem}h2{border-bottom:1px solid var(--line);padding-bottom:.3rem;
 .cards{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0}.card{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.6rem .9rem;min-width:9rem}
 .card .v{font-size:1.3rem;font-weight:600}.card .l{color:var(--muted);font-size:.85rem}
 svg text{fill:var(--fg);font-size:12px}svg rect{fill:var(--bar)}figure{margin:1rem 0}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{cursor:pointer;user-select:none;white-space:nowrap}th.num,td.num{text-align:right}th[aria-sort]::after{content:" ↕";color:var(--muted)}
 `;
 
