@@ -179,6 +179,9 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
       vpcId: peer.vpcId,
       localAz: peer.localAz,
       peerAz: peer.peerAz,
+      viaId: peer.viaId,
+      viaAz: peer.viaAz,
+      viaCrossAz: peer.viaCrossAz,
       securityGroupIds: localIf?.securityGroupIds ?? [],
       matchedRule: null,
       matchedRules: [],
@@ -299,7 +302,7 @@ export function savingsHints(flows: LabelledFlow[], prices: RegionPrices, factor
   const hints: SavingsHint[] = [];
 
   // 1. S3 / DynamoDB through a NAT gateway → gateway endpoint (free).
-  const viaNat = new Map<string, { vpc: string | null; service: string; nat: number; bytes: number; interfaces: Set<string> }>();
+  const viaNat = new Map<string, { vpc: string | null; service: string; nat: number; crossAz: number; bytes: number; interfaces: Set<string> }>();
   // 2. Other AWS services through a NAT gateway → interface endpoint.
   const otherViaNat = new Map<string, { vpc: string | null; service: string; nat: number; bytes: number; azs: Set<string>; interfaces: Set<string> }>();
   for (const f of flows) {
@@ -308,14 +311,16 @@ export function savingsHints(flows: LabelledFlow[], prices: RegionPrices, factor
     const key = `${f.vpcId ?? '?'}|${svc}`;
     if (svc === 'S3' || svc === 'DYNAMODB') {
       let h = viaNat.get(key);
-      if (!h) viaNat.set(key, (h = { vpc: f.vpcId, service: svc, nat: 0, bytes: 0, interfaces: new Set() }));
-      h.nat += f.cost.natProcessing;
+      if (!h) viaNat.set(key, (h = { vpc: f.vpcId, service: svc, nat: 0, crossAz: 0, bytes: 0, interfaces: new Set() }));
+      // A gateway endpoint removes the NAT processing and the cross-AZ hop to the gateway.
+      h.nat += f.cost.natProcessing + f.cost.crossAz;
+      h.crossAz += f.cost.crossAz;
       h.bytes += f.bytesOut + f.bytesIn;
       h.interfaces.add(f.interfaceId);
     } else {
       let h = otherViaNat.get(key);
       if (!h) otherViaNat.set(key, (h = { vpc: f.vpcId, service: svc, nat: 0, bytes: 0, azs: new Set(), interfaces: new Set() }));
-      h.nat += f.cost.natProcessing;
+      h.nat += f.cost.natProcessing + f.cost.crossAz;
       h.bytes += f.bytesOut + f.bytesIn;
       if (f.localAz) h.azs.add(f.localAz);
       h.interfaces.add(f.interfaceId);
@@ -329,7 +334,7 @@ export function savingsHints(flows: LabelledFlow[], prices: RegionPrices, factor
       kind: 'gateway-endpoint',
       message:
         `${h.service} traffic from ${h.vpc ?? 'the VPC'} goes through a NAT gateway: ${monthlyGb.toFixed(1)} GB/month processed at ` +
-        `$${prices.natGatewayPerGb}/GB. ${existing ? `Gateway endpoint ${existing.id} exists but is not used by these subnets' route tables — associate it` : `A gateway endpoint for ${h.service} (free)`} ` +
+        `$${prices.natGatewayPerGb}/GB${h.crossAz > 0 ? ` plus ${fmtUsd(h.crossAz * factor)}/month cross-AZ to the gateway` : ''}. ${existing ? `Gateway endpoint ${existing.id} exists but is not used by these subnets' route tables — associate it` : `A gateway endpoint for ${h.service} (free)`} ` +
         `would save ${fmtUsd(monthly)}/month.`,
       monthlySavingsUsd: monthly,
       subjects: [h.vpc ?? '?', h.service, ...h.interfaces],
@@ -354,7 +359,7 @@ export function savingsHints(flows: LabelledFlow[], prices: RegionPrices, factor
   // 3. Cross-AZ chatter: the most expensive interface ↔ peer pairs.
   const pairs = new Map<string, { a: string; b: string; azA: string | null; azB: string | null; cost: number }>();
   for (const f of flows) {
-    if (f.cost.crossAz <= 0) continue;
+    if (f.cost.crossAz <= 0 || f.peerClass !== 'cross-az') continue;
     const peerKey = f.peerInterfaceId ?? f.peerAddr;
     const [a, b] = [f.interfaceId, peerKey].sort();
     const key = `${a}|${b}`;
@@ -370,6 +375,30 @@ export function savingsHints(flows: LabelledFlow[], prices: RegionPrices, factor
       message: `Cross-AZ traffic between ${p.a} (${p.azA ?? '?'}) and ${p.b} (${p.azB ?? '?'}) costs ${fmtUsd(monthly)}/month; keeping them in one AZ (or AZ-aware routing) would save it.`,
       monthlySavingsUsd: monthly,
       subjects: [p.a, p.b],
+    });
+  }
+  // 4. Clients reaching a NAT gateway in another AZ: a NAT gateway in their AZ.
+  const natHop = new Map<string, { nat: string; natAz: string | null; az: string | null; cost: number; interfaces: Set<string> }>();
+  for (const f of flows) {
+    if (!f.viaCrossAz || f.cost.crossAz <= 0 || f.path !== 'nat-gateway') continue;
+    const key = `${f.viaId}|${f.localAz}`;
+    let h = natHop.get(key);
+    if (!h) natHop.set(key, (h = { nat: f.viaId ?? '?', natAz: f.viaAz, az: f.localAz, cost: 0, interfaces: new Set() }));
+    h.cost += f.cost.crossAz;
+    h.interfaces.add(f.interfaceId);
+  }
+  for (const h of natHop.values()) {
+    const monthly = h.cost * factor;
+    const natMonthly = prices.natGatewayPerHour * MONTH_HOURS;
+    const saving = monthly - natMonthly;
+    if (saving <= 0.5) continue;
+    hints.push({
+      kind: 'nat-gateway',
+      message:
+        `Clients in ${h.az ?? '?'} reach ${h.nat} in ${h.natAz ?? '?'}: ${fmtUsd(monthly)}/month cross-AZ. A NAT gateway in ${h.az ?? 'their AZ'} ` +
+        `(${fmtUsd(natMonthly)}/month) would save ${fmtUsd(saving)}/month.`,
+      monthlySavingsUsd: saving,
+      subjects: [h.nat, ...h.interfaces],
     });
   }
   return hints.sort((x, y) => y.monthlySavingsUsd - x.monthlySavingsUsd);

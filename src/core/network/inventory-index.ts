@@ -149,6 +149,8 @@ export class NetworkIndex {
   readonly prefixLists = new Map<string, { name: string | null; cidrs: string[] }>();
   readonly gatewayEndpoints: GatewayEndpointInfo[] = [];
   readonly natGatewayVpcs = new Set<string>();
+  /** NAT gateways by id with the AZ of their subnet (to see clients in another AZ). */
+  readonly natGatewaysById = new Map<string, { id: string; vpcId: string | null; subnetId: string | null; az: string | null; azId: string | null }>();
   readonly tgwVpcs = new Set<string>();
   readonly vpcIds = new Set<string>();
   /** Groups by id → ENI ids carrying them (for rules that reference a group). */
@@ -244,6 +246,10 @@ export class NetworkIndex {
     const natByEni = new Map<string, string>();
     for (const n of inventory.natGateways) {
       if (n.VpcId && (!n.State || n.State === 'available')) this.natGatewayVpcs.add(n.VpcId);
+      if (n.NatGatewayId) {
+        const sub = n.SubnetId ? this.subnets.get(n.SubnetId) : undefined;
+        this.natGatewaysById.set(n.NatGatewayId, { id: n.NatGatewayId, vpcId: n.VpcId ?? null, subnetId: n.SubnetId ?? null, az: sub?.az ?? null, azId: sub?.azId ?? null });
+      }
       for (const a of n.NatGatewayAddresses ?? []) if (a.NetworkInterfaceId && n.NatGatewayId) natByEni.set(a.NetworkInterfaceId, n.NatGatewayId);
     }
     const endpointByEni = new Map<string, { id: string; serviceName: string | null }>();
@@ -399,6 +405,18 @@ export class NetworkIndex {
     }
     const target = rt.routes.lookup(addr);
     return target ? { table: rt.id, target } : undefined;
+  }
+
+  /** The NAT gateway a subnet's traffic to an address uses: by route, else the VPC's only NAT gateway. */
+  natGatewayFor(subnetId: string | null, vpcId: string | null, addr: string): { id: string; az: string | null; azId: string | null; how: string } | undefined {
+    if (this.knowsRoutes) {
+      const r = this.routeFor(subnetId, vpcId, addr, null);
+      const n = r?.target.kind === 'nat-gateway' ? this.natGatewaysById.get(r.target.id) : undefined;
+      if (n) return { ...n, how: `route in ${r!.table}` };
+    }
+    const inVpc = [...this.natGatewaysById.values()].filter((n) => vpcId !== null && n.vpcId === vpcId);
+    if (inVpc.length === 1) return { ...inVpc[0], how: `the only NAT gateway in ${vpcId}` };
+    return undefined;
   }
 
   /** Gateway endpoint for a short service name ('s3', 'dynamodb') in a VPC. */

@@ -42,6 +42,9 @@ export interface FlowJson {
   vpcId: string | null;
   localAz: string | null;
   peerAz: string | null;
+  viaId: string | null;
+  viaAz: string | null;
+  viaCrossAz: boolean;
   tcpFlagsOut: number | null;
   tcpFlagsIn: number | null;
   flowDirectionOut: string | null;
@@ -90,6 +93,9 @@ export function flowToJson(f: LabelledFlow, factor: number): FlowJson {
     vpcId: f.vpcId,
     localAz: f.localAz,
     peerAz: f.peerAz,
+    viaId: f.viaId,
+    viaAz: f.viaAz,
+    viaCrossAz: f.viaCrossAz,
     tcpFlagsOut: f.out ? f.out.tcpFlags : null,
     tcpFlagsIn: f.in ? f.in.tcpFlags : null,
     flowDirectionOut: f.out?.flowDirection ?? null,

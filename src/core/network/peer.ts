@@ -35,6 +35,12 @@ export interface PeerInfo {
   localAz: string | null;
   peerAz: string | null;
   vpcId: string | null;
+  /** The NAT gateway (nat-…) the flow goes through, when known. */
+  viaId: string | null;
+  /** Its AZ (id when known, else name). */
+  viaAz: string | null;
+  /** The local side and the NAT gateway are in different AZs (cross-AZ charges apply). */
+  viaCrossAz: boolean;
 }
 
 export interface PeerContext {
@@ -75,7 +81,7 @@ export function classifyPeer(c: Conversation, localIf: InterfaceInfo | undefined
   const peerIf = peerIfAny && !peerIfAny.publicIps.includes(c.peerAddr) ? peerIfAny : null;
   const peerNet = index.privateNetOf(c.peerAddr);
   const service = (c.out?.awsService ?? c.in?.awsService)?.toUpperCase() ?? null;
-  const base = { awsService: null as string | null, peerRegion: null as string | null, peerInterface: peerIf, localAz, peerAz: null as string | null, vpcId };
+  const base = { peerInterface: peerIf, localAz, vpcId };
 
   let peerClass: PeerClass;
   let peerClassEvidence: string;
@@ -136,7 +142,26 @@ export function classifyPeer(c: Conversation, localIf: InterfaceInfo | undefined
   }
 
   const { path, pathEvidence } = choosePath(c, localIf, localHost, peerIf, peerClass, awsService, vpcId, ctx);
-  return { ...base, peerClass, peerClassEvidence, path, pathEvidence, awsService, peerRegion, peerAz };
+  // Which NAT gateway, and whether reaching it crosses AZs.
+  let viaId: string | null = null;
+  let viaAz: string | null = null;
+  let viaCrossAz = false;
+  if (path === 'nat-gateway') {
+    let nat: { id: string; az: string | null; azId: string | null } | undefined;
+    if (c.transit && localIf?.kind === 'nat-gateway') {
+      nat = localIf.ownerResourceId ? index.natGatewaysById.get(localIf.ownerResourceId) : undefined;
+      nat ??= { id: localIf.ownerResourceId ?? localIf.id, az: localIf.az, azId: localIf.azId };
+    } else {
+      nat = index.natGatewayFor(localHost?.subnetId ?? c.subnetId, vpcId, c.peerAddr);
+    }
+    if (nat) {
+      viaId = nat.id;
+      viaAz = nat.azId ?? nat.az;
+      const same = localAzId && nat.azId ? localAzId === nat.azId : localAzName && nat.az ? localAzName === nat.az : null;
+      viaCrossAz = same === false;
+    }
+  }
+  return { ...base, peerClass, peerClassEvidence, path, pathEvidence, awsService, peerRegion, peerAz, viaId, viaAz, viaCrossAz };
 }
 
 function publicPeer(cls: PeerClass): boolean {

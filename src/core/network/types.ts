@@ -104,6 +104,11 @@ export interface LabelledFlow {
   vpcId: string | null;
   localAz: string | null;
   peerAz: string | null;
+  /** NAT gateway the flow goes through (nat-…) and its AZ, when known. */
+  viaId: string | null;
+  viaAz: string | null;
+  /** The local side reaches that NAT gateway in another AZ: cross-AZ transfer is charged too. */
+  viaCrossAz: boolean;
   securityGroupIds: string[];
   matchedRule: SgRuleRef | null;
   matchedRules: SgRuleRef[];

@@ -9,7 +9,8 @@
  *  - crossAz: (bytesOut + bytesIn) × rate each direction. The other side pays too; when the peer
  *    interface is itself in the data its flow carries its half, otherwise this flow carries both.
  *  - interRegion: bytesOut to another region (sender pays) — also for inter-region peering.
- *  - natProcessing: (bytesOut + bytesIn) through a NAT gateway.
+ *  - natProcessing: (bytesOut + bytesIn) through a NAT gateway; when the client is in another AZ
+ *    than the gateway, crossAz adds (bytesOut + bytesIn) × rate × 2 (both sides of that hop).
  *  - peering: cross-AZ peering like crossAz (same-AZ peering is free; an unknown peer AZ is
  *    charged as cross-AZ and said so in costNote).
  *  - tgw: bytesOut processed by the sending attachment, plus bytesIn when the peer is not logged.
@@ -137,7 +138,14 @@ export function priceFlows(flows: LabelledFlow[], ctx: PricingContext): PricingR
           if (!f.peerAz) notes.push('peer AZ unknown: charged as cross-AZ peering');
         }
       }
-      if (f.path === 'nat-gateway') c.natProcessing = both * p.natGatewayPerGb;
+      if (f.path === 'nat-gateway') {
+        c.natProcessing = both * p.natGatewayPerGb;
+        if (f.viaCrossAz) {
+          // To a NAT gateway in another AZ: out of one AZ and into the other, both directions.
+          c.crossAz += both * p.crossAzPerGbEachDirection * 2;
+          notes.push(`${f.viaId} is in ${f.viaAz}, the client in ${f.localAz}: cross-AZ charged both ways`);
+        }
+      }
       if (f.interfaceKind === 'nat-gateway' && !f.transit && f.path === 'igw') c.natProcessing = both * p.natGatewayPerGb;
       if (f.path === 'tgw') c.tgw = (out + (peerLogged ? 0 : gb(f.bytesIn))) * p.tgwPerGb;
       if (f.path === 'interface-endpoint') c.interfaceEndpoint = both * p.interfaceEndpointPerGb;

@@ -38,18 +38,20 @@ test('one month of mixed traffic, priced by hand to the cent', () => {
   //   next 10,140 GB (to 10,240) × $0.09      =  912.60
   //   next 2,098 GB (to 12,338) × $0.085      =  178.33
   //                                           = 1090.93
-  // Cross-AZ: each side pays $0.01/GB on 500 GB (300 + 200): web 5.00 + worker 5.00 = 10.00
-  // NAT processing: C 1,000 GB × $0.045 = 45.00; D 200 GB × $0.045 = 9.00
+  // Cross-AZ, B: each side pays $0.01/GB on 500 GB (300 + 200): web 5.00 + worker 5.00 = 10.00
+  // NAT processing: C 1,000 GB × $0.045 = 45.00; D 200 GB × $0.045 = 9.00              = 54.00
+  // The worker (use1-az2) reaches the only NAT gateway in use1-az1: cross-AZ both ways,
+  //   $0.01 out + $0.01 in per GB: C 1,000 GB × $0.02 = 20.00; D 200 GB × $0.02 = 4.00  = 24.00
   // S3 transfer in region: free. Rejected scan: 0. NAT ENI records: counted on the worker.
-  // Total = 1090.93 + 10.00 + 45.00 + 9.00 = 1154.93
+  // Total = 1090.93 + 10.00 + 24.00 + 54.00 = 1178.93
   assert.equal(cents(a.totals.cost.internetEgress), 1090.93);
-  assert.equal(cents(a.totals.cost.crossAz), 10.0);
+  assert.equal(cents(a.totals.cost.crossAz), 34.0);
   assert.equal(cents(a.totals.cost.natProcessing), 54.0);
-  assert.equal(cents(a.totals.costUsd), 1154.93);
+  assert.equal(cents(a.totals.costUsd), 1178.93);
   assert.equal(a.projection.factor, 1);
-  assert.equal(cents(a.totals.monthlyCostUsd), 1154.93);
+  assert.equal(cents(a.totals.monthlyCostUsd), 1178.93);
   // Per-flow costs sum to the total (average effective internet rate).
-  assert.equal(cents(a.flows.reduce((s, f) => s + f.costUsd, 0)), 1154.93);
+  assert.equal(cents(a.flows.reduce((s, f) => s + f.costUsd, 0)), 1178.93);
   const rate = 1090.93 / 12338;
   const aFlow = a.flows.find((f) => f.peerAddr === '203.0.113.7')!;
   assert.equal(cents(aFlow.costUsd), cents(12288 * rate));
@@ -57,7 +59,9 @@ test('one month of mixed traffic, priced by hand to the cent', () => {
   assert.equal(aFlow.bytesOut, 12288 * GiB);
 
   const s3 = a.flows.find((f) => f.awsService === 'S3')!;
-  assert.equal(cents(s3.costUsd), 45.0);
+  assert.equal(cents(s3.costUsd), 65.0);
+  assert.equal(s3.viaId, 'nat-0abc');
+  assert.equal(s3.viaCrossAz, true);
   assert.equal(s3.cost.internetEgress, 0);
   const dWorker = a.flows.find((f) => f.interfaceId === WORKER && f.peerAddr === '203.0.113.99')!;
   assert.equal(cents(dWorker.cost.natProcessing), 9.0);
@@ -70,14 +74,15 @@ test('one month of mixed traffic, priced by hand to the cent', () => {
   assert.equal(a.flows.find((f) => f.action === 'REJECT')!.costUsd, 0);
 
   // Groupings add up.
-  assert.equal(cents(a.byInterface.reduce((s, g) => s + g.costUsd, 0)), 1154.93);
-  assert.equal(cents(a.byClass.find((g) => g.key === 'internet')!.costUsd), cents(1090.93 + 9.0));
-  assert.equal(cents(a.totals.byDirection.egress.costUsd), cents(50 * rate + 45 + 9));
+  assert.equal(cents(a.byInterface.reduce((s, g) => s + g.costUsd, 0)), 1178.93);
+  assert.equal(cents(a.byClass.find((g) => g.key === 'internet')!.costUsd), cents(1090.93 + 9.0 + 4.0));
+  assert.equal(cents(a.totals.byDirection.egress.costUsd), cents(50 * rate + 45 + 20 + 9 + 4));
 
-  // Savings: S3 through the NAT gateway → gateway endpoint saves the $45.00 of processing.
+  // Savings: S3 through the NAT gateway → a gateway endpoint saves the $45.00 of processing and
+  // the $20.00 cross-AZ hop to the gateway = $65.00.
   const gw = a.savings.find((s) => s.kind === 'gateway-endpoint')!;
-  assert.equal(cents(gw.monthlySavingsUsd), 45.0);
-  assert.match(gw.message, /gateway endpoint for S3 \(free\) would save \$45\.00\/month/);
+  assert.equal(cents(gw.monthlySavingsUsd), 65.0);
+  assert.match(gw.message, /plus \$20\.00\/month cross-AZ to the gateway\. A gateway endpoint for S3 \(free\) would save \$65\.00\/month/);
   const xaz = a.savings.find((s) => s.kind === 'cross-az')!;
   assert.equal(cents(xaz.monthlySavingsUsd), 10.0);
 });
@@ -128,4 +133,18 @@ test('price overrides change the result; inter-region, peering and TGW are price
   // Interface endpoint: $0.01/GB both ways on 70 GB = $0.70; same AZ, no cross-AZ.
   const ep = analyzeFlows(pair(WORKER, ['10.0.2.20', 50000], ['10.0.2.50', 443], { bytesAB: 20 * GiB, bytesBA: 50 * GiB }), demoInventory(), { window: MONTH });
   assert.equal(cents(ep.totals.costUsd), 0.7);
+});
+
+test('clients reaching a NAT gateway in another AZ: cross-AZ charged and a per-AZ NAT gateway suggested', () => {
+  // Worker (use1-az2) pulls 2,000 GB from the internet through nat-0abc (use1-az1) in one month.
+  const a = analyzeFlows(pair(WORKER, ['10.0.2.20', 50000], ['203.0.113.99', 443], { flagsAB: 2, flagsBA: 18, bytesAB: 0, bytesBA: 2000 * GiB }), demoInventory(), { window: MONTH });
+  const f = a.flows[0];
+  // 2,000 GB × $0.045 NAT = 90.00; cross-AZ 2,000 GB × $0.02 = 40.00; internet egress 0 (nothing sent)
+  assert.equal(cents(f.cost.natProcessing), 90.0);
+  assert.equal(cents(f.cost.crossAz), 40.0);
+  assert.equal(cents(f.costUsd), 130.0);
+  assert.match(f.costNote ?? '', /nat-0abc is in use1-az1, the client in use1-az2/);
+  // A NAT gateway in use1-az2 costs 730 h × $0.045 = $32.85: saves 40.00 − 32.85 = $7.15/month.
+  const h = a.savings.find((s) => s.kind === 'nat-gateway')!;
+  assert.equal(cents(h.monthlySavingsUsd), 7.15);
 });
