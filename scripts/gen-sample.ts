@@ -1230,7 +1230,7 @@ Resources:
       VpcId: !Ref Vpc
       CidrBlock: ${IDS.subnets.public_a.cidr}
       Ipv6CidrBlock: !Select [0, !Cidr [!Select [0, !GetAtt Vpc.Ipv6CidrBlocks], 2, 64]]
-      AvailabilityZone: us-east-1a
+      AvailabilityZone: !Select [0, !GetAZs ""]
       MapPublicIpOnLaunch: true
       AssignIpv6AddressOnCreation: true
   PublicSubnetB:
@@ -1240,7 +1240,7 @@ Resources:
       VpcId: !Ref Vpc
       CidrBlock: ${IDS.subnets.public_b.cidr}
       Ipv6CidrBlock: !Select [1, !Cidr [!Select [0, !GetAtt Vpc.Ipv6CidrBlocks], 2, 64]]
-      AvailabilityZone: us-east-1b
+      AvailabilityZone: !Select [1, !GetAZs ""]
       MapPublicIpOnLaunch: true
       AssignIpv6AddressOnCreation: true
   PrivateSubnetA:
@@ -1248,25 +1248,25 @@ Resources:
     Properties:
       VpcId: !Ref Vpc
       CidrBlock: ${IDS.subnets.private_a.cidr}
-      AvailabilityZone: us-east-1a
+      AvailabilityZone: !Select [0, !GetAZs ""]
   PrivateSubnetB:
     Type: AWS::EC2::Subnet
     Properties:
       VpcId: !Ref Vpc
       CidrBlock: ${IDS.subnets.private_b.cidr}
-      AvailabilityZone: us-east-1b
+      AvailabilityZone: !Select [1, !GetAZs ""]
   DbSubnetA:
     Type: AWS::EC2::Subnet
     Properties:
       VpcId: !Ref Vpc
       CidrBlock: ${IDS.subnets.db_a.cidr}
-      AvailabilityZone: us-east-1a
+      AvailabilityZone: !Select [0, !GetAZs ""]
   DbSubnetB:
     Type: AWS::EC2::Subnet
     Properties:
       VpcId: !Ref Vpc
       CidrBlock: ${IDS.subnets.db_b.cidr}
-      AvailabilityZone: us-east-1b
+      AvailabilityZone: !Select [1, !GetAZs ""]
 
   NatEip:
     Type: AWS::EC2::EIP
@@ -2131,14 +2131,15 @@ re-run it — a unit test checks that this directory equals the generator's outp
 
 Account \`${ACCOUNT}\`, region \`${REGION}\`, VPC \`${IDS.vpc}\` (${IDS.vpcCidr}) in two AZs
 (us-east-1a = use1-az1, us-east-1b = use1-az2). One NAT gateway \`${IDS.nat}\` in public-a serves
-every private subnet, and the VPC has **no S3 gateway endpoint**.
+every private subnet, and the VPC has **no S3 gateway endpoint**. The VPC also has an Amazon IPv6 block
+(${IDS.vpcIpv6Cidr}); only the public subnets use it.
 
 | path | what |
 |---|---|
 | \`terraform/\` | the infrastructure as Terraform (variables with defaults, a tfvars file, locals, inline and separate rules, the security-group module) |
 | \`terraform/terraform.tfstate\` | state (format 4) mapping each resource address to its deployed id |
 | \`cloudformation/stack.yaml\` | an equivalent stack in YAML with short tags; \`stack.json\` a small JSON template |
-| \`inventory/\` | \`aws ec2 describe-… --output json\` for VPCs, subnets, security groups, network interfaces, NAT and internet gateways, route tables, VPC endpoints (none) and flow logs |
+| \`inventory/\` | \`aws ec2 describe-… --output json\`, one file per call: VPCs, subnets, security groups, network interfaces, instances, NAT and internet gateways, route tables, VPC endpoints (none) and the flow log (its \`LogFormat\`) |
 | \`flowlogs/\` | VPC flow logs as delivered to S3: ${ledger.files.length} gzip files of 5 minutes each, a header line, custom v5 format |
 | \`story.json\` | the generator's ledger: per-story and per-interface byte counts, per-file line counts |
 
@@ -2170,7 +2171,7 @@ Totals: ${ledger.totals.lines} data lines (+1 header per file) = ${ledger.totals
 - **Flows**: web downloads are ingress conversations whose ${gb(st['web-downloads'].responseBytes)} GiB of responses are internet
   egress; the API calls are egress conversations through the NAT gateway; app ↔ db is internal and
   cross-AZ for the us-east-1a app server (${gb(st['cross-az-db'].requestBytes + st['cross-az-db'].responseBytes)} GiB moved); SSH probes of the web
-  servers are rejected while ${st['ssh-bruteforce-accepted'].conversations} password-guessing sessions from ${st['ssh-bruteforce-accepted'].clients} internet addresses were accepted
+  servers, and of the bastion over IPv6 (its rule opens \`0.0.0.0/0\` only), are rejected while ${st['ssh-bruteforce-accepted'].conversations} password-guessing sessions from ${st['ssh-bruteforce-accepted'].clients} internet addresses were accepted
   by the bastion's open SSH rule; the web group's partner rule (8443 from ${IDS.partnerCidr}) matched nothing.
 - **Savings hint**: an S3 gateway endpoint would remove the NAT processing charge on the S3 bytes.
 
@@ -2192,6 +2193,7 @@ ${sgRows.join('\n')}
 ${eniRows.join('\n')}
 
 Subnets: ${(Object.keys(IDS.subnets) as SubnetKey[]).map((k) => `${k} \`${IDS.subnets[k].id}\` ${IDS.subnets[k].cidr}`).join('; ')}.
+IPv6: web_a \`${IDS.enis.web_a.ipv6}\`, web_b \`${IDS.enis.web_b.ipv6}\`, bastion \`${IDS.enis.bastion.ipv6}\`.
 Flow log \`${FLOW_LOG_ID}\`; internet gateway \`${IDS.igw}\`; NAT gateway public IP ${IDS.natEip.publicIp}.
 `;
 }

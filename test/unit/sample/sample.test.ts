@@ -9,6 +9,7 @@ import { join, relative, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 import { parseDocument } from 'yaml';
 import { Language, Parser } from 'web-tree-sitter';
 import {
@@ -336,7 +337,7 @@ test('the ledger agrees with the records', () => {
 
 test('CloudFormation YAML (short tags) and JSON parse; Terraform parses with no syntax errors', async () => {
   const doc = parseDocument(text('cloudformation/stack.yaml'), {
-    customTags: ['!Ref', '!Sub', '!GetAtt', '!If', '!Not', '!Equals', '!Select', '!Cidr'].flatMap((tag) =>
+    customTags: ['!Ref', '!Sub', '!GetAtt', '!If', '!Not', '!Equals', '!Select', '!Cidr', '!GetAZs'].flatMap((tag) =>
       (['scalar', 'seq'] as const).map((collection) => ({ tag, collection, resolve: (v: unknown) => v }) as never),
     ),
   });
@@ -380,4 +381,10 @@ test('--records scales the number of records; --out writes a complete workspace 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
+test('Terraform files are in canonical format (terraform fmt -check)', { skip: hasTerraform ? false : 'terraform is not installed' }, () => {
+  const r = spawnSync('terraform', ['fmt', '-check', '-recursive', join(DEMO, 'terraform')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `terraform fmt would change: ${r.stdout}`);
 });
