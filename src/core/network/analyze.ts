@@ -13,7 +13,7 @@ import { type Conversation, buildConversations } from './conversations';
 import { byTcpFlags, decideInitiator, endpointKey } from './initiator';
 import { NetworkIndex } from './inventory-index';
 import { classifyPeer } from './peer';
-import { type CompiledRule, RuleBook, compileGroup, toRef } from './security-groups';
+import { type CompiledRule, RuleBook, compileGroup } from './security-groups';
 import type { AnalysisWindow, CostGroup, LabelledFlow, Projection, RuleUsage, SavingsHint, SgVerdict } from './types';
 
 export interface AnalyzeOptions {
@@ -199,7 +199,7 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
     else {
       const inbound = decision.initiator === 'peer';
       const matched = rules.matching(localGroups, inbound ? 'ingress' : 'egress', c.protocol, inbound ? c.localPort : c.peerPort, c.peerAddr, peer.awsService);
-      flow.matchedRules = matched.map(toRef);
+      flow.matchedRules = matched.map((r) => rules.refOf(r));
       flow.matchedRule = flow.matchedRules[0] ?? null;
       if (c.action === 'REJECT') verdict = matched.length ? 'rejected-despite-rule' : 'rejected-no-rule';
       else verdict = matched.length ? 'allowed' : 'no-matching-rule';
@@ -269,7 +269,7 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
     if (!sg) continue;
     for (const r of compileGroup(sg)) {
       const u = usage.get(r.id);
-      ruleUsage.push({ rule: toRef(r), flows: u?.flows ?? 0, bytes: u?.bytes ?? 0, distinctPeers: u?.peers.size ?? 0, lastSeen: u?.lastSeen ?? null });
+      ruleUsage.push({ rule: rules.refOf(r), flows: u?.flows ?? 0, bytes: u?.bytes ?? 0, distinctPeers: u?.peers.size ?? 0, lastSeen: u?.lastSeen ?? null });
     }
   }
   const unusedRules = ruleUsage.filter((u) => u.flows === 0);

@@ -89,11 +89,11 @@ function inferOwnAddresses(aggs: FlowAggregate[]): Map<string, Set<string>> {
   return out;
 }
 
-function orient(a: FlowAggregate, own: Set<string>): Oriented {
-  const rawSrc = normalizeIp(a.srcaddr);
-  const rawDst = normalizeIp(a.dstaddr);
-  const src = a.pktSrcaddr ? normalizeIp(a.pktSrcaddr) : rawSrc;
-  const dst = a.pktDstaddr ? normalizeIp(a.pktDstaddr) : rawDst;
+function orient(a: FlowAggregate, own: Set<string>, norm: (s: string) => string): Oriented {
+  const rawSrc = norm(a.srcaddr);
+  const rawDst = norm(a.dstaddr);
+  const src = a.pktSrcaddr ? norm(a.pktSrcaddr) : rawSrc;
+  const dst = a.pktDstaddr ? norm(a.pktDstaddr) : rawDst;
   const outward = (): Oriented => ({ agg: a, localAddr: src, localPort: a.srcport, peerAddr: dst, peerPort: a.dstport, side: 'out', transit: false });
   const inward = (): Oriented => ({ agg: a, localAddr: dst, localPort: a.dstport, peerAddr: src, peerPort: a.srcport, side: 'in', transit: false });
 
@@ -150,13 +150,14 @@ export function buildConversations(aggregates: FlowAggregate[], index: NetworkIn
     return inferred.get(eni) ?? new Set();
   };
   const ownCache = new Map<string, Set<string>>();
+  const norm = (addr: string) => index.facts(addr).text;
   const byKey = new Map<string, Conversation>();
   const extra: Conversation[] = [];
 
   for (const a of aggregates) {
     let own = ownCache.get(a.interfaceId);
     if (!own) ownCache.set(a.interfaceId, (own = ownOf(a.interfaceId)));
-    const o = orient(a, own);
+    const o = orient(a, own, norm);
     const key = `${a.interfaceId}|${o.localAddr}|${o.localPort}|${o.peerAddr}|${o.peerPort}|${a.protocol}|${a.action ?? '-'}`;
     let c = byKey.get(key);
     if (!c) {

@@ -6,7 +6,7 @@
  */
 import type { Route } from '@aws-sdk/client-ec2';
 import type { Inventory, NetworkInterface, SecurityGroup } from '../model/inventory';
-import { CidrTable, isRfcPrivate, normalizeIp, parseCidr } from './ip';
+import { CidrTable, type ParsedIp, isRfcPrivate, normalizeIp, parseCidr, parseIp } from './ip';
 
 /** What an interface is, from EC2's InterfaceType, RequesterManaged and Description. */
 export type InterfaceKind =
@@ -88,6 +88,15 @@ export function routeTarget(r: Route, destination: string): RouteTarget {
   return { kind: 'other', id: r.NetworkInterfaceId ?? r.InstanceId ?? r.LocalGatewayId ?? r.CarrierGatewayId ?? (gw || '?'), destination };
 }
 
+/** What the index knows about one address, computed once per distinct address. */
+export interface AddrFacts {
+  text: string;
+  ip: ParsedIp | null;
+  iface: InterfaceInfo | undefined;
+  net: PrivateNet | undefined;
+  private: boolean;
+}
+
 export interface IndexOptions {
   /** User-declared private networks (on-prem, VPN, Direct Connect, other accounts). */
   privateCidrs?: string[];
@@ -158,6 +167,10 @@ export class NetworkIndex {
   /** Route tables by explicit subnet association, and each VPC's main table. */
   readonly routeTableBySubnet = new Map<string, RouteTableInfo>();
   readonly mainRouteTableByVpc = new Map<string, RouteTableInfo>();
+  /** Compiled prefix lists (pl-… → table), for rules and routes. */
+  readonly prefixListTables = new Map<string, CidrTable<true>>();
+  private readonly factsCache = new Map<string, AddrFacts>();
+  private readonly natsByVpc = new Map<string, Array<{ id: string; vpcId: string | null; subnetId: string | null; az: string | null; azId: string | null }>>();
   /** Problems noticed while indexing (bad CIDRs in options). */
   readonly problems: string[] = [];
 
@@ -334,6 +347,11 @@ export class NetworkIndex {
     for (const [id, cidrs] of Object.entries(inventory.prefixListEntries)) {
       if (!this.prefixLists.has(id)) this.prefixLists.set(id, { name: null, cidrs });
     }
+    for (const [id, pl] of this.prefixLists) {
+      const t = new CidrTable<true>();
+      for (const c of pl.cidrs) t.add(c, true);
+      this.prefixListTables.set(id, t);
+    }
   }
 
   /** True when the inventory describes at least one VPC's address space. */
@@ -341,13 +359,25 @@ export class NetworkIndex {
     return this.privateNets.size > this.declaredCidrs.size;
   }
 
+  /** Facts about an address, cached: canonical text, parsed value, interface, private network. */
+  facts(addr: string): AddrFacts {
+    let f = this.factsCache.get(addr);
+    if (f) return f;
+    const text = normalizeIp(addr);
+    const ip = parseIp(text);
+    const net = ip ? this.privateNets.lookup(ip) : undefined;
+    f = { text, ip, iface: this.interfaceByIp.get(text), net, private: net !== undefined || (!!ip && !this.knowsVpcs && isRfcPrivate(ip)) };
+    if (this.factsCache.size < 1_000_000) this.factsCache.set(addr, f);
+    return f;
+  }
+
   interfaceOfIp(addr: string): InterfaceInfo | undefined {
-    return this.interfaceByIp.get(normalizeIp(addr));
+    return this.facts(addr).iface;
   }
 
   /** Which private network an address is in (VPC, peered VPC, declared), if any. */
   privateNetOf(addr: string): PrivateNet | undefined {
-    return this.privateNets.lookup(addr);
+    return this.facts(addr).net;
   }
 
   /**
@@ -356,8 +386,7 @@ export class NetworkIndex {
    * private too (otherwise every flow without an inventory would look like internet traffic).
    */
   isPrivate(addr: string): boolean {
-    if (this.privateNets.has(addr)) return true;
-    return !this.knowsVpcs && isRfcPrivate(addr);
+    return this.facts(addr).private;
   }
 
   /** The subnet an address falls in (its ENI's subnet, else by subnet CIDR). */
@@ -396,14 +425,14 @@ export class NetworkIndex {
       const list = this.prefixLists.get(pl);
       if (!list) continue;
       if (list.cidrs.length > 0) {
-        const t = new CidrTable<true>();
-        for (const c of list.cidrs) t.add(c, true);
-        if (t.has(addr)) return { table: rt.id, target };
+        const ip = this.facts(addr).ip;
+        if (ip && this.prefixListTables.get(pl)?.has(ip)) return { table: rt.id, target };
       } else if (awsService && list.name && list.name.toLowerCase().endsWith(`.${awsService.toLowerCase()}`)) {
         return { table: rt.id, target };
       }
     }
-    const target = rt.routes.lookup(addr);
+    const ip = this.facts(addr).ip;
+    const target = ip ? rt.routes.lookup(ip) : undefined;
     return target ? { table: rt.id, target } : undefined;
   }
 
@@ -414,7 +443,8 @@ export class NetworkIndex {
       const n = r?.target.kind === 'nat-gateway' ? this.natGatewaysById.get(r.target.id) : undefined;
       if (n) return { ...n, how: `route in ${r!.table}` };
     }
-    const inVpc = [...this.natGatewaysById.values()].filter((n) => vpcId !== null && n.vpcId === vpcId);
+    let inVpc = this.natsByVpc.get(vpcId ?? '');
+    if (!inVpc) this.natsByVpc.set(vpcId ?? '', (inVpc = [...this.natGatewaysById.values()].filter((n) => vpcId !== null && n.vpcId === vpcId)));
     if (inVpc.length === 1) return { ...inVpc[0], how: `the only NAT gateway in ${vpcId}` };
     return undefined;
   }

@@ -25,16 +25,27 @@ export interface ParsedCidr {
 }
 
 export function parseIPv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
+  // Hand-rolled: this runs for every address of every flow.
   let v = 0;
-  for (const p of parts) {
-    if (p.length === 0 || p.length > 3 || !/^\d+$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    v = v * 256 + n;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0) return null;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+      if (++dots > 3) return null;
+    } else if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      part = part * 10 + (c - 48);
+      if (part > 255) return null;
+    } else return null;
   }
-  return v;
+  if (dots !== 3 || digits === 0) return null;
+  return v * 256 + part;
 }
 
 export function parseIPv6(input: string): bigint | null {
@@ -251,6 +262,12 @@ export function isLinkLocalOrLoopback(addr: string | ParsedIp): boolean {
 
 /** Canonical text for an address (lower-case, compressed IPv6); the input when it does not parse. */
 export function normalizeIp(text: string): string {
+  if (!text.includes(':')) {
+    // IPv4 is canonical already unless a part has a leading zero.
+    const v = parseIPv4(text);
+    if (v === null) return text;
+    return /(^|\.)0\d/.test(text) ? v4Text(v) : text;
+  }
   const ip = parseIp(text);
   return ip ? formatIp(ip) : text;
 }

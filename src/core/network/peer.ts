@@ -22,7 +22,7 @@ import type { PeerClass, TrafficPathKind } from '../model/flows';
 import type { AwsIpRanges } from './aws-ip-ranges';
 import type { Conversation } from './conversations';
 import type { InterfaceInfo, NetworkIndex } from './inventory-index';
-import { isLinkLocalOrLoopback, isRfcPrivate, parseIp } from './ip';
+import { isLinkLocalOrLoopback, isRfcPrivate } from './ip';
 
 export interface PeerInfo {
   peerClass: PeerClass;
@@ -116,7 +116,7 @@ export function classifyPeer(c: Conversation, localIf: InterfaceInfo | undefined
     const rRegion = range && range.region !== 'GLOBAL' ? range.region : null;
     if (svc) awsService = svc;
     peerRegion = rRegion;
-    const ip = parseIp(c.peerAddr);
+    const ip = index.facts(c.peerAddr).ip;
     if (svc && !CUSTOMER_RANGES.has(svc)) {
       if (rRegion && region && rRegion !== region) {
         peerClass = 'other-region';

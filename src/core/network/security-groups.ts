@@ -5,7 +5,7 @@
  */
 import type { IpPermission } from '@aws-sdk/client-ec2';
 import type { SecurityGroup } from '../model/inventory';
-import { type ParsedCidr, cidrContains, parseCidr, parseIp } from './ip';
+import { type ParsedCidr, cidrContains, parseCidr } from './ip';
 import type { NetworkIndex } from './inventory-index';
 import type { SgRuleRef } from './types';
 
@@ -100,26 +100,19 @@ export interface SourceContext {
 }
 
 export function sourceMatches(r: CompiledRule, addr: string, ctx: SourceContext): boolean {
-  if (r.sourceKind === 'cidr') {
-    const ip = parseIp(addr);
-    return !!(ip && r.cidr && cidrContains(r.cidr, ip));
-  }
+  const facts = ctx.index.facts(addr);
+  if (r.sourceKind === 'cidr') return !!(facts.ip && r.cidr && cidrContains(r.cidr, facts.ip));
   if (r.sourceKind === 'prefix-list') {
     const pl = ctx.index.prefixLists.get(r.source);
     if (!pl) return false;
-    const ip = parseIp(addr);
-    if (ip && pl.cidrs.some((c) => {
-      const pc = parseCidr(c);
-      return pc !== null && cidrContains(pc, ip);
-    })) return true;
+    if (facts.ip && ctx.index.prefixListTables.get(r.source)?.has(facts.ip)) return true;
     // AWS-managed lists (com.amazonaws.<region>.s3) whose entries were not fetched.
     if (pl.cidrs.length === 0 && pl.name && ctx.awsService) {
       return pl.name.toLowerCase().endsWith(`.${ctx.awsService.toLowerCase()}`);
     }
     return false;
   }
-  const peer = ctx.index.interfaceOfIp(addr);
-  return !!peer && peer.securityGroupIds.includes(r.source);
+  return !!facts.iface && facts.iface.securityGroupIds.includes(r.source);
 }
 
 /** Specificity for choosing the one `matchedRule` to show: group references, then longest prefix. */
@@ -132,7 +125,15 @@ export function specificity(r: CompiledRule): number {
 /** Compiled rules per group id, cached for one analysis. */
 export class RuleBook {
   private readonly cache = new Map<string, CompiledRule[]>();
+  private readonly refs = new Map<string, SgRuleRef>();
   constructor(private readonly index: NetworkIndex) {}
+
+  /** The plain reference of a rule, one shared object per rule (flows point at it). */
+  refOf(r: CompiledRule): SgRuleRef {
+    let ref = this.refs.get(r.id);
+    if (!ref) this.refs.set(r.id, (ref = toRef(r)));
+    return ref;
+  }
 
   rulesOf(groupId: string): CompiledRule[] | undefined {
     let rules = this.cache.get(groupId);
