@@ -40,6 +40,35 @@ export function isIPv4(buf: Uint8Array, s: number, e: number): boolean {
   return digits > 0 && parts === 3;
 }
 
+/** Dotted-quad IPv4 in buf[s..e) as an unsigned 32-bit value, or -1 when it is not one. */
+export function parseIPv4(buf: Uint8Array, s: number, e: number): number {
+  let parts = 0;
+  let digits = 0;
+  let val = 0;
+  let acc = 0;
+  for (let i = s; i < e; i++) {
+    const c = buf[i];
+    if (c === 46) {
+      if (digits === 0 || parts === 3) return -1;
+      acc = acc * 256 + val;
+      parts++;
+      digits = 0;
+      val = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return -1;
+    if (digits === 1 && val === 0) return -1;
+    val = val * 10 + (c - 48);
+    digits++;
+    if (val > 255) return -1;
+  }
+  return digits > 0 && parts === 3 ? acc * 256 + val : -1;
+}
+
+export function ipv4String(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}
+
 function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
@@ -193,6 +222,20 @@ export class Interner {
     }
     this.slots = slots;
     this.mask = mask;
+  }
+
+  /** Where id's bytes are: [arena, start, end] (valid until the next intern). */
+  span(id: number): [Uint8Array, number, number] {
+    return [this.arena, this.offs[id], this.offs[id + 1]];
+  }
+
+  /** buf[s..e) equals the bytes of id. */
+  equals(id: number, buf: Uint8Array, s: number, e: number): boolean {
+    const o = this.offs[id];
+    if (this.offs[id + 1] - o !== e - s) return false;
+    const arena = this.arena;
+    for (let j = 0; j < e - s; j++) if (arena[o + j] !== buf[s + j]) return false;
+    return true;
   }
 
   /** Interns a JS string (slow path: merging, tests). */

@@ -20,9 +20,9 @@
  * parsed + skipped + nodata + skipdata === lines always holds.
  */
 import type { RecordCounts, SkippedLine, SourceError } from '../model/flows';
-import { ascii, eqBytes, Interner, isIP, text } from './bytes';
+import { ascii, eqBytes, Interner, isIPv6, parseIPv4, text } from './bytes';
 import { classifyFirstLine, DEFAULT_FIELDS, fieldSpec, normaliseFieldName } from './fields';
-import { CTX_FIELDS, FlowTable, NULL_PROTOCOL } from './table';
+import { ADDR_NONE, ADDR_V4, ADDR_V6, CTX_FIELDS, FlowTable, KS, NULL_PROTOCOL, VS } from './table';
 
 /** One record as the `records` command prints it: AWS field names, numbers as numbers, `-` as null. */
 export type FlowRecord = Record<string, string | number | null>;
@@ -98,6 +98,10 @@ interface Schema {
   iTgwAttach: number;
   iLost: Int32Array;
   ctx: Int32Array;
+  /** Positions of number and address fields (validated on every line). */
+  numIdx: Int32Array;
+  addrIdx: Int32Array;
+  hasPkt: boolean;
   /** The format has TGW fields and no interface-id: every record is a TGW record. */
   tgwFormat: boolean;
 }
@@ -142,6 +146,9 @@ function compile(fieldsIn: readonly string[]): Schema {
       ['packets-lost-no-route', 'packets-lost-blackhole', 'packets-lost-mtu-exceeded', 'packets-lost-ttl-expired'].map(at),
     ),
     ctx: Int32Array.from(CTX_FIELDS.map(at)),
+    numIdx: Int32Array.from(fields.flatMap((_, i) => (kinds[i] === K_NUMBER ? [i] : []))),
+    addrIdx: Int32Array.from(fields.flatMap((_, i) => (kinds[i] === K_ADDR ? [i] : []))),
+    hasPkt: at('pkt-srcaddr') >= 0 || at('pkt-dstaddr') >= 0,
     tgwFormat: at('interface-id') < 0 && (at('tgw-attachment-id') >= 0 || at('tgw-id') >= 0),
   };
 }
@@ -176,6 +183,9 @@ export class FlowEngine {
   private readonly te = new Int32Array(MAX_FIELDS + 1);
   private readonly nums = new Float64Array(MAX_FIELDS + 1);
   private ctxBuf = new Uint8Array(1024);
+  private readonly akind = new Uint8Array(MAX_FIELDS + 1);
+  /** Last context id seen per interface id. */
+  private readonly ifaceCtx: number[] = [];
 
   // Per-file state.
   private file = '';
@@ -231,8 +241,10 @@ export class FlowEngine {
   }
 
   /** Feeds the next bytes of the current file (any chunking; lines may span chunks). */
-  push(chunk: Uint8Array): void {
-    if (this.dead || chunk.length === 0) return;
+  push(chunkIn: Uint8Array): void {
+    if (this.dead || chunkIn.length === 0) return;
+    // One element type on the hot path (Buffer is a subclass: keep the code monomorphic).
+    const chunk = new Uint8Array(chunkIn.buffer, chunkIn.byteOffset, chunkIn.length);
     if (!this.sniffed) {
       this.sniffed = true;
       if (this.carry === null && looksBinary(chunk)) {
@@ -241,26 +253,63 @@ export class FlowEngine {
       }
     }
     let pos = 0;
-    if (this.carry !== null) {
-      const nl = chunk.indexOf(10);
-      if (nl < 0) {
-        this.carry = concat(this.carry, chunk);
-        return;
-      }
-      const joined = concat(this.carry, chunk.subarray(0, nl));
-      this.carry = null;
-      this.lineBytes(joined, 0, joined.length);
-      pos = nl + 1;
-    }
     const len = chunk.length;
-    while (pos < len && !this.dead) {
+    // A line begun in the previous chunk, or the first line (header detection): the slow way.
+    while (this.carry !== null || this.firstLine) {
       const nl = chunk.indexOf(10, pos);
       if (nl < 0) {
+        this.carry = this.carry === null ? chunk.slice(pos) : concat(this.carry, chunk.subarray(pos));
+        return;
+      }
+      if (this.carry !== null) {
+        const joined = concat(this.carry, chunk.subarray(pos, nl));
+        this.carry = null;
+        this.lineBytes(joined, 0, joined.length);
+      } else {
+        this.lineBytes(chunk, pos, nl);
+      }
+      pos = nl + 1;
+      if (this.dead) return;
+    }
+    const sc = this.schema as Schema;
+    const ts = this.ts;
+    const te = this.te;
+    // The fast loop: find field boundaries and the line end in one scan, one compare per byte in
+    // the common case (bytes > 32). Anything irregular (tabs, runs of spaces, CR, control bytes)
+    // sends the line to the careful tokenizer.
+    while (pos < len) {
+      let n = 0;
+      let st = pos;
+      let irregular = false;
+      let i = pos;
+      for (; i < len; i++) {
+        const c = chunk[i];
+        if (c <= 32) {
+          if (c === 32) {
+            if (n < MAX_FIELDS) {
+              ts[n] = st;
+              te[n] = i;
+            }
+            if (i === st) irregular = true;
+            n++;
+            st = i + 1;
+          } else if (c === 10) break;
+          else irregular = true;
+        }
+      }
+      if (i === len) {
         this.carry = chunk.slice(pos);
         return;
       }
-      this.lineBytes(chunk, pos, nl);
-      pos = nl + 1;
+      this.line++;
+      if (irregular || n >= MAX_FIELDS || i === st) {
+        this.processLine(chunk, pos, i, sc);
+      } else {
+        ts[n] = st;
+        te[n] = i;
+        this.processFields(chunk, pos, i, n + 1, sc);
+      }
+      pos = i + 1;
     }
   }
 
@@ -304,7 +353,6 @@ export class FlowEngine {
 
   private lineBytes(buf: Uint8Array, s: number, e: number): void {
     this.line++;
-    if (e > s && buf[e - 1] === 13) e--;
     if (this.firstLine) {
       this.firstLine = false;
       if (this.detectHeader) {
@@ -352,13 +400,12 @@ export class FlowEngine {
     }
   }
 
-  /** The hot path: one line's bytes buf[s..e) under a schema. */
+  /** One line's bytes buf[s..e) (no newline) under a schema: careful tokenizer, then the fields. */
   private processLine(buf: Uint8Array, s: number, e: number, sc: Schema): void {
-    const counts = this.counts;
-    counts.lines++;
+    if (e > s && buf[e - 1] === 13) e--;
     const ts = this.ts;
     const te = this.te;
-    // 1. Field boundaries (runs of spaces/tabs separate fields).
+    // Runs of spaces/tabs separate fields; leading/trailing blanks are ignored.
     let n = 0;
     let i = s;
     while (i < e) {
@@ -376,16 +423,26 @@ export class FlowEngine {
       while (i < e && (c = buf[i]) !== 32 && c !== 9) i++;
       te[n++] = i;
     }
+    this.processFields(buf, s, e, n, sc);
+  }
+
+  /** The hot path: a tokenised line (n fields in ts/te) → counted, validated, summed. */
+  private processFields(buf: Uint8Array, s: number, e: number, n: number, sc: Schema): void {
+    const counts = this.counts;
+    counts.lines++;
     if (n !== sc.n) {
       this.skip(buf, s, e, n === 0 ? 'empty line' : `expected ${sc.n} fields, found ${n > MAX_FIELDS ? `more than ${MAX_FIELDS}` : n}`);
       return;
     }
-    // 2. log-status first: NODATA/SKIPDATA carry `-` in most fields.
+    const ts = this.ts;
+    const te = this.te;
+    // log-status first: NODATA/SKIPDATA carry `-` in most fields.
     let status = 0; // 0 OK, 1 NODATA, 2 SKIPDATA
     if (sc.iStatus >= 0) {
       const a = ts[sc.iStatus];
       const b = te[sc.iStatus];
-      if (eqBytes(buf, a, b, W_OK) || (b - a === 1 && buf[a] === 45)) status = 0;
+      const c = buf[a];
+      if (c === 79 ? eqBytes(buf, a, b, W_OK) : c === 45 ? b - a === 1 : false) status = 0;
       else if (eqBytes(buf, a, b, W_NODATA)) status = 1;
       else if (eqBytes(buf, a, b, W_SKIPDATA)) status = 2;
       else {
@@ -393,55 +450,76 @@ export class FlowEngine {
         return;
       }
     }
-    // 3. Validate every typed field; parse numbers once.
-    const kinds = sc.kinds;
+    // Numbers: parsed once, -1 for `-`.
     const nums = this.nums;
-    for (let f = 0; f < n; f++) {
+    const numIdx = sc.numIdx;
+    for (let k = 0; k < numIdx.length; k++) {
+      const f = numIdx[k];
       const a = ts[f];
       const b = te[f];
       if (b - a === 1 && buf[a] === 45) {
         nums[f] = -1;
         continue;
       }
-      nums[f] = 0;
-      switch (kinds[f]) {
-        case K_NUMBER: {
-          if (b - a > 15) {
-            this.skip(buf, s, e, `${sc.fields[f]} is not a number`);
-            return;
-          }
-          let v = 0;
-          for (let j = a; j < b; j++) {
-            const d = buf[j] - 48;
-            if (d < 0 || d > 9) {
-              this.skip(buf, s, e, `${sc.fields[f]} is not a number`);
-              return;
-            }
-            v = v * 10 + d;
-          }
-          nums[f] = v;
-          break;
+      if (b - a > 15) {
+        this.skip(buf, s, e, `${sc.fields[f]} is not a number`);
+        return;
+      }
+      let v = 0;
+      for (let j = a; j < b; j++) {
+        const d = buf[j] - 48;
+        if (d < 0 || d > 9) {
+          this.skip(buf, s, e, `${sc.fields[f]} is not a number`);
+          return;
         }
-        case K_ADDR:
-          if (!isIP(buf, a, b)) {
-            this.skip(buf, s, e, `${sc.fields[f]} is not an IPv4 or IPv6 address`);
-            return;
-          }
-          break;
-        case K_ACTION:
-          if (buf[a] === 65 ? !eqBytes(buf, a, b, W_ACCEPT) : !eqBytes(buf, a, b, W_REJECT)) {
-            this.skip(buf, s, e, 'action is not ACCEPT or REJECT');
-            return;
-          }
-          break;
-        case K_FLOWDIR:
-          if (buf[a] === 105 ? !eqBytes(buf, a, b, W_INGRESS) : !eqBytes(buf, a, b, W_EGRESS)) {
-            this.skip(buf, s, e, 'flow-direction is not ingress or egress');
-            return;
-          }
-          break;
-        default:
-          break;
+        v = v * 10 + d;
+      }
+      nums[f] = v;
+    }
+    // Addresses: IPv4 parsed to its 32-bit value in the same pass that validates it.
+    const addrIdx = sc.addrIdx;
+    const akind = this.akind;
+    for (let k = 0; k < addrIdx.length; k++) {
+      const f = addrIdx[k];
+      const a = ts[f];
+      const b = te[f];
+      if (b - a === 1 && buf[a] === 45) {
+        akind[f] = ADDR_NONE;
+        continue;
+      }
+      const v4 = parseIPv4(buf, a, b);
+      if (v4 >= 0) {
+        akind[f] = ADDR_V4;
+        nums[f] = v4;
+      } else if (isIPv6(buf, a, b)) {
+        akind[f] = ADDR_V6;
+      } else {
+        this.skip(buf, s, e, `${sc.fields[f]} is not an IPv4 or IPv6 address`);
+        return;
+      }
+    }
+    let act = 0;
+    if (sc.iAction >= 0) {
+      const a = ts[sc.iAction];
+      const b = te[sc.iAction];
+      const c = buf[a];
+      if (c === 65 && eqBytes(buf, a, b, W_ACCEPT)) act = 1;
+      else if (c === 82 && eqBytes(buf, a, b, W_REJECT)) act = 2;
+      else if (!(c === 45 && b - a === 1)) {
+        this.skip(buf, s, e, 'action is not ACCEPT or REJECT');
+        return;
+      }
+    }
+    let dir = 0;
+    if (sc.iDir >= 0) {
+      const a = ts[sc.iDir];
+      const b = te[sc.iDir];
+      const c = buf[a];
+      if (c === 105 && eqBytes(buf, a, b, W_INGRESS)) dir = 1;
+      else if (c === 101 && eqBytes(buf, a, b, W_EGRESS)) dir = 2;
+      else if (!(c === 45 && b - a === 1)) {
+        this.skip(buf, s, e, 'flow-direction is not ingress or egress');
+        return;
       }
     }
     const sport = sc.iSport >= 0 ? nums[sc.iSport] : -1;
@@ -464,7 +542,7 @@ export class FlowEngine {
       return;
     }
 
-    // 4. The line is a record.
+    // The line is a record.
     if (status === 1) counts.nodata++;
     else if (status === 2) counts.skipdata++;
     else counts.parsed++;
@@ -483,53 +561,134 @@ export class FlowEngine {
     }
     if (!this.aggregate) return;
     if (start >= 0 && start < this.minStart) this.minStart = start;
-    if (end >= 0 && end > this.maxEnd) this.maxEnd = end;
+    if (end > this.maxEnd) this.maxEnd = end;
 
-    // 5. Aggregate under the integer key.
+    // Sum under the integer key.
     const t = this.table;
-    const iface = sc.iIface >= 0 && nums[sc.iIface] !== -1 ? t.ifaces.intern(buf, ts[sc.iIface], te[sc.iIface]) : 0;
-    const src = sc.iSrc >= 0 && nums[sc.iSrc] !== -1 ? t.addrs.intern(buf, ts[sc.iSrc], te[sc.iSrc]) : 0;
-    const dst = sc.iDst >= 0 && nums[sc.iDst] !== -1 ? t.addrs.intern(buf, ts[sc.iDst], te[sc.iDst]) : 0;
+    const iface = sc.iIface >= 0 && !isDash(buf, ts[sc.iIface], te[sc.iIface]) ? t.ifaces.intern(buf, ts[sc.iIface], te[sc.iIface]) : 0;
+    const srcKind = sc.iSrc >= 0 ? akind[sc.iSrc] : ADDR_NONE;
+    const dstKind = sc.iDst >= 0 ? akind[sc.iDst] : ADDR_NONE;
+    const src = srcKind === ADDR_V4 ? nums[sc.iSrc] : srcKind === ADDR_V6 ? t.addrs.intern(buf, ts[sc.iSrc], te[sc.iSrc]) : 0;
+    const dst = dstKind === ADDR_V4 ? nums[sc.iDst] : dstKind === ADDR_V6 ? t.addrs.intern(buf, ts[sc.iDst], te[sc.iDst]) : 0;
     const ports = (sport < 0 ? 0 : sport) * 65536 + (dport < 0 ? 0 : dport);
-    let act = 0;
-    if (sc.iAction >= 0 && nums[sc.iAction] !== -1) act = buf[ts[sc.iAction]] === 65 ? 1 : 2;
-    const pa = (proto < 0 ? NULL_PROTOCOL : proto) * 4 + act;
+    const pa = ((proto < 0 ? NULL_PROTOCOL : proto) * 4 + act) | (srcKind << 11) | (dstKind << 13);
     const g = t.find(iface, src, dst, ports, pa);
-    if (packets > 0) t.packets[g] += packets;
-    if (bytes > 0) t.bytes[g] += bytes;
-    t.records[g]++;
-    if (start >= 0 && start < t.start[g]) t.start[g] = start;
-    if (end > t.end[g]) t.end[g] = end;
-    if (sc.iFlags >= 0 && nums[sc.iFlags] > 0) t.flags[g] |= nums[sc.iFlags] & 0xffff;
+    const K = t.K;
+    const V = t.V;
+    const o = g * KS;
+    const v = g * VS;
+    if (packets > 0) V[v] += packets;
+    if (bytes > 0) V[v + 1] += bytes;
+    V[v + 2]++;
+    if (start >= 0 && start < K[o + 5]) K[o + 5] = start;
+    if (end > K[o + 6]) K[o + 6] = end;
+    if (sc.iFlags >= 0 && nums[sc.iFlags] > 0) K[o + 7] = (K[o + 7] | (nums[sc.iFlags] & 0xffff)) >>> 0;
     if (t.inserted) {
-      t.ctx[g] = this.ctxId(buf, sc);
-      if (sc.iPktSrc >= 0 && nums[sc.iPktSrc] !== -1) t.pktSrc[g] = t.addrs.intern(buf, ts[sc.iPktSrc], te[sc.iPktSrc]);
-      if (sc.iPktDst >= 0 && nums[sc.iPktDst] !== -1) t.pktDst[g] = t.addrs.intern(buf, ts[sc.iPktDst], te[sc.iPktDst]);
-      if (sc.iDir >= 0 && nums[sc.iDir] !== -1) t.dir[g] = buf[ts[sc.iDir]] === 105 ? 1 : 2;
-      if (sc.iPath >= 0 && nums[sc.iPath] > 0) t.path[g] = Math.min(nums[sc.iPath], 255);
+      const path = sc.iPath >= 0 && nums[sc.iPath] > 0 ? Math.min(nums[sc.iPath], 255) : 0;
+      K[o + 4] = (pa | (dir << 16) | (path << 24)) >>> 0;
+      // Context: usually the same for every record of an interface, so try that one first.
+      let ctx = this.ifaceCtx[iface] ?? 0;
+      if (ctx === 0 || !this.ctxMatches(ctx, buf, sc)) {
+        ctx = this.ctxId(buf, sc);
+        this.ifaceCtx[iface] = ctx;
+      }
+      V[v + 3] = ctx;
+      if (sc.hasPkt) this.fillPkt(g, buf, sc);
     } else {
-      this.fillGroup(g, buf, sc);
+      const w = K[o + 4];
+      const nullMask = t.ctxNullMask(V[v + 3]);
+      if (
+        (nullMask !== 0 && this.presentCtx(buf, sc, nullMask) !== 0) ||
+        (sc.hasPkt && (K[o + 7] & 0xf0000) === 0) ||
+        (dir !== 0 && (w & 0x30000) === 0) ||
+        (sc.iPath >= 0 && w >>> 24 === 0 && nums[sc.iPath] > 0)
+      ) {
+        this.fillGroup(g, buf, sc, dir);
+      }
     }
   }
 
-  /** An existing group whose optional fields are still partly null: take values from this record. */
-  private fillGroup(g: number, buf: Uint8Array, sc: Schema): void {
-    const t = this.table;
-    const nums = this.nums;
-    if (t.ctx[g] === 0 || t.ctxNeedsFill(t.ctx[g])) {
-      const c = this.ctxId(buf, sc);
-      if (c !== t.ctx[g]) t.ctx[g] = t.mergeCtx(t.ctx[g], c);
+  /** Of the context fields in `mask`, those this record has (not `-`). */
+  private presentCtx(buf: Uint8Array, sc: Schema, mask: number): number {
+    let m = 0;
+    const ctx = sc.ctx;
+    for (let k = 0; k < ctx.length; k++) {
+      const f = ctx[k];
+      if ((mask & (1 << k)) !== 0 && f >= 0 && !isDash(buf, this.ts[f], this.te[f])) m |= 1 << k;
     }
-    if (t.pktSrc[g] === 0 && sc.iPktSrc >= 0 && nums[sc.iPktSrc] !== -1) t.pktSrc[g] = t.addrs.intern(buf, this.ts[sc.iPktSrc], this.te[sc.iPktSrc]);
-    if (t.pktDst[g] === 0 && sc.iPktDst >= 0 && nums[sc.iPktDst] !== -1) t.pktDst[g] = t.addrs.intern(buf, this.ts[sc.iPktDst], this.te[sc.iPktDst]);
-    if (t.dir[g] === 0 && sc.iDir >= 0 && nums[sc.iDir] !== -1) t.dir[g] = buf[this.ts[sc.iDir]] === 105 ? 1 : 2;
-    if (t.path[g] === 0 && sc.iPath >= 0 && nums[sc.iPath] > 0) t.path[g] = Math.min(nums[sc.iPath], 255);
+    return m;
+  }
+
+  /** An existing group whose optional fields are still partly null: take values from this record. */
+  private fillGroup(g: number, buf: Uint8Array, sc: Schema, dir: number): void {
+    const t = this.table;
+    const ts = this.ts;
+    const te = this.te;
+    const V = t.V;
+    const v = g * VS;
+    if (this.presentCtx(buf, sc, t.ctxNullMask(V[v + 3])) !== 0) {
+      const c = this.ctxId(buf, sc);
+      if (c !== V[v + 3]) V[v + 3] = t.mergeCtx(V[v + 3], c);
+    }
+    if (sc.hasPkt) this.fillPkt(g, buf, sc);
+    const o = g * KS + 4;
+    let w = t.K[o];
+    if ((w & 0x30000) === 0) w |= dir << 16;
+    if (w >>> 24 === 0 && sc.iPath >= 0 && this.nums[sc.iPath] > 0) w |= Math.min(this.nums[sc.iPath], 255) << 24;
+    t.K[o] = w >>> 0;
+  }
+
+  /** Sets pkt-srcaddr / pkt-dstaddr of a group when not set yet and the record has them. */
+  private fillPkt(g: number, buf: Uint8Array, sc: Schema): void {
+    const t = this.table;
+    const o = g * KS + 7;
+    let f = t.K[o];
+    if (((f >>> 16) & 3) === 0 && sc.iPktSrc >= 0) {
+      const k = this.akind[sc.iPktSrc];
+      if (k !== ADDR_NONE) {
+        t.M[g * 2] = k === ADDR_V4 ? this.nums[sc.iPktSrc] : t.addrs.intern(buf, this.ts[sc.iPktSrc], this.te[sc.iPktSrc]);
+        f |= k << 16;
+      }
+    }
+    if (((f >>> 18) & 3) === 0 && sc.iPktDst >= 0) {
+      const k = this.akind[sc.iPktDst];
+      if (k !== ADDR_NONE) {
+        t.M[g * 2 + 1] = k === ADDR_V4 ? this.nums[sc.iPktDst] : t.addrs.intern(buf, this.ts[sc.iPktDst], this.te[sc.iPktDst]);
+        f |= k << 18;
+      }
+    }
+    t.K[o] = f >>> 0;
+  }
+
+  /** The record's context fields equal context `id` (compared in place, nothing copied). */
+  private ctxMatches(id: number, buf: Uint8Array, sc: Schema): boolean {
+    const [arena, o, end] = this.table.ctxs.span(id);
+    let p = o;
+    const ctx = sc.ctx;
+    for (let k = 0; k < ctx.length; k++) {
+      if (k > 0) {
+        if (arena[p] !== 32) return false;
+        p++;
+      }
+      const f = ctx[k];
+      if (f < 0 || isDash(buf, this.ts[f], this.te[f])) {
+        if (arena[p] !== 45 || (p + 1 < end && arena[p + 1] !== 32)) return false;
+        p++;
+        continue;
+      }
+      const a = this.ts[f];
+      const b = this.te[f];
+      if (p + (b - a) > end) return false;
+      for (let j = a; j < b; j++) if (arena[p++] !== buf[j]) return false;
+      if (p < end && arena[p] !== 32) return false;
+    }
+    return p === end;
   }
 
   /** Interns the record's context fields (CTX_FIELDS joined by spaces, `-` when absent). */
   private ctxId(buf: Uint8Array, sc: Schema): number {
     let len = 0;
-    let hasNull = false;
+    let nullMask = 0;
     let cb = this.ctxBuf;
     const ctx = sc.ctx;
     for (let k = 0; k < ctx.length; k++) {
@@ -549,12 +708,12 @@ export class FlowEngine {
       if (k > 0) cb[len++] = 32;
       if (f < 0 || (b - a === 1 && buf[a] === 45)) {
         cb[len++] = 45;
-        hasNull = true;
+        nullMask |= 1 << k;
       } else {
         for (let j = a; j < b; j++) cb[len++] = buf[j];
       }
     }
-    return this.table.internCtx(cb, 0, len, hasNull);
+    return this.table.internCtx(cb, 0, len, nullMask);
   }
 
   private addTgw(buf: Uint8Array, sc: Schema, packets: number, bytes: number): void {
@@ -661,6 +820,10 @@ export interface EngineSnapshot {
   maxEnd: number;
   tgw: { records: number; packets: number; bytes: number; lost: number[] };
   tgwAttachments: { attachmentId: string; records: number; packets: number; bytes: number }[];
+}
+
+function isDash(buf: Uint8Array, a: number, b: number): boolean {
+  return b - a === 1 && buf[a] === 45;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

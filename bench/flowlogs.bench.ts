@@ -1,0 +1,181 @@
+/**
+ * Flow-log engine benchmark (issue 3). `npm run bench` runs it through bench/run.ts;
+ * alone: `node --import tsx bench/flowlogs.bench.ts [--quick]`.
+ *
+ * Generates seeded v5 data into bench/data/ (1M records in 1 file; 5M records in 4 files — S3
+ * delivers many files, and workers split by file), then runs every scenario in its own child
+ * process so that peak RSS (getrusage maxrss) is the scenario's own. Prints records/s, MB/s and
+ * peak RSS for: the naive baseline (readline + split(' ') + Map with string keys), the engine
+ * parse-only and parse+aggregate, plain and .gz, one thread and two workers, and a flat-memory check
+ * (the 5M files read 4 times = 20M records at the same cardinality).
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { aggregateFiles } from '../src/core/flowlogs/aggregate';
+import { FlowEngine } from '../src/core/flowlogs/engine';
+import { feedFile } from '../src/core/sources/files';
+import { dataset, type Dataset } from './flowlogs-data';
+
+interface Scenario {
+  label: string;
+  impl: 'naive' | 'engine';
+  aggregate: boolean;
+  files: string[];
+  workers: number;
+  records: number;
+  bytes: number;
+}
+
+interface Measured {
+  seconds: number;
+  records: number;
+  groups: number;
+  rssEngineMB: number;
+  rssPeakMB: number;
+}
+
+const maxRssMB = () => process.resourceUsage().maxRSS / 1024;
+
+/** The naive baseline: what one writes first in Node. */
+async function naive(files: string[]): Promise<{ records: number; groups: number }> {
+  const map = new Map<string, { packets: number; bytes: number; records: number; start: number; end: number }>();
+  let records = 0;
+  for (const file of files) {
+    const raw = createReadStream(file);
+    const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+    const rl = createInterface({ input, crlfDelay: Infinity });
+    let header: string[] | null = null;
+    for await (const line of rl) {
+      const parts = line.split(' ');
+      if (!header) {
+        header = parts;
+        continue;
+      }
+      records++;
+      const rec: Record<string, string> = {};
+      for (let i = 0; i < header.length; i++) rec[header[i]] = parts[i];
+      if (rec['log-status'] !== 'OK') continue;
+      const key = [rec['interface-id'], rec.srcaddr, rec.dstaddr, rec.srcport, rec.dstport, rec.protocol, rec.action].join('|');
+      const g = map.get(key);
+      if (g) {
+        g.packets += Number(rec.packets);
+        g.bytes += Number(rec.bytes);
+        g.records++;
+        g.start = Math.min(g.start, Number(rec.start));
+        g.end = Math.max(g.end, Number(rec.end));
+      } else {
+        map.set(key, { packets: Number(rec.packets), bytes: Number(rec.bytes), records: 1, start: Number(rec.start), end: Number(rec.end) });
+      }
+    }
+  }
+  return { records, groups: map.size };
+}
+
+async function runScenario(s: Scenario): Promise<Measured> {
+  const t0 = process.hrtime.bigint();
+  let records = 0;
+  let groups = 0;
+  let rssEngine = 0;
+  if (s.impl === 'naive') {
+    const r = await naive(s.files);
+    records = r.records;
+    groups = r.groups;
+    rssEngine = maxRssMB();
+  } else if (s.workers > 1) {
+    const r = await aggregateFiles(s.files, { workers: s.workers, aggregate: s.aggregate });
+    records = r.counts.lines;
+    groups = r.aggregates.length;
+    rssEngine = maxRssMB();
+  } else {
+    // One thread, engine only: the table is measured before FlowAggregate objects are made.
+    const engine = new FlowEngine({ aggregate: s.aggregate });
+    for (const f of s.files) for await (const _ of feedFile(engine, f)) void _;
+    records = engine.counts.lines;
+    groups = engine.table.count;
+    rssEngine = maxRssMB();
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    // Materialise the FlowAggregate[] the API returns, to show its cost separately.
+    const all = Array.from(engine.table.iterate());
+    if (all.length !== groups) throw new Error('materialisation lost groups');
+    return { seconds: secs, records, groups, rssEngineMB: rssEngine, rssPeakMB: maxRssMB() };
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { seconds, records, groups, rssEngineMB: rssEngine, rssPeakMB: maxRssMB() };
+}
+
+function child(s: Scenario): Measured | { error: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=8192', __filename, '--scenario', JSON.stringify(s)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (r.status !== 0 || !line) return { error: (r.stderr || r.stdout).split('\n').slice(-6).join(' ').slice(0, 400) };
+  return JSON.parse(line) as Measured;
+}
+
+const pad = (s: string | number, n: number) => String(s).padStart(n);
+
+async function main(): Promise<void> {
+  const argi = process.argv.indexOf('--scenario');
+  if (argi > 0) {
+    const m = await runScenario(JSON.parse(process.argv[argi + 1]) as Scenario);
+    process.stdout.write(JSON.stringify(m) + '\n');
+    return;
+  }
+  const quick = process.argv.includes('--quick');
+  const dir = join(__dirname, 'data');
+  const t0 = Date.now();
+  const small: Dataset = await dataset(dir, quick ? 200_000 : 1_000_000, 1, 1);
+  const big: Dataset = await dataset(dir, quick ? 400_000 : 5_000_000, 4, 5);
+  console.log(`flowlogs: data ready in ${((Date.now() - t0) / 1000).toFixed(1)} s — ` +
+    `${small.name}: ${(small.bytesPlain / 1e6).toFixed(0)} MB plain / ${(small.bytesGz / 1e6).toFixed(0)} MB gz; ` +
+    `${big.name}: ${(big.bytesPlain / 1e6).toFixed(0)} MB plain / ${(big.bytesGz / 1e6).toFixed(0)} MB gz`);
+
+  const sc = (label: string, impl: Scenario['impl'], aggregate: boolean, d: Dataset, gz: boolean, workers = 1, times = 1): Scenario => {
+    const files = Array.from({ length: times }, () => (gz ? d.gz : d.plain)).flat();
+    return { label, impl, aggregate, files, workers, records: d.records * times, bytes: (gz ? d.bytesGz : d.bytesPlain) * times };
+  };
+  const S = `${small.records / 1e6}M`;
+  const B = `${big.records / 1e6}M`;
+  const scenarios: Scenario[] = [
+    sc(`naive baseline  parse+agg  ${S} plain  1 thread`, 'naive', true, small, false),
+    sc(`naive baseline  parse+agg  ${B} plain  1 thread`, 'naive', true, big, false),
+    sc(`naive baseline  parse+agg  ${B} gz     1 thread`, 'naive', true, big, true),
+    sc(`engine          parse      ${S} plain  1 thread`, 'engine', false, small, false),
+    sc(`engine          parse      ${B} plain  1 thread`, 'engine', false, big, false),
+    sc(`engine          parse      ${B} gz     1 thread`, 'engine', false, big, true),
+    sc(`engine          parse+agg  ${S} plain  1 thread`, 'engine', true, small, false),
+    sc(`engine          parse+agg  ${S} gz     1 thread`, 'engine', true, small, true),
+    sc(`engine          parse+agg  ${B} plain  1 thread`, 'engine', true, big, false),
+    sc(`engine          parse+agg  ${B} gz     1 thread`, 'engine', true, big, true),
+    sc(`engine          parse+agg  ${B} plain  2 workers`, 'engine', true, big, false, 2),
+    sc(`engine          parse+agg  ${B} gz     2 workers`, 'engine', true, big, true, 2),
+    sc(`engine flat-mem parse+agg  ${(big.records * 4) / 1e6}M plain 1 thread (${B} files x4)`, 'engine', true, big, false, 1, 4),
+  ];
+  console.log(
+    `${'scenario'.padEnd(62)} ${pad('seconds', 8)} ${pad('records/s', 11)} ${pad('MB/s', 7)} ${pad('groups', 9)} ${pad('RSS engine', 11)} ${pad('RSS peak', 9)}`,
+  );
+  for (const s of scenarios) {
+    const m = child(s);
+    if ('error' in m) {
+      console.log(`${s.label.padEnd(62)} FAILED: ${m.error}`);
+      continue;
+    }
+    if (m.records !== s.records) console.log(`  (warning: read ${m.records} records, expected ${s.records})`);
+    console.log(
+      `${s.label.padEnd(62)} ${pad(m.seconds.toFixed(2), 8)} ${pad(Math.round(m.records / m.seconds).toLocaleString('en-US'), 11)} ` +
+        `${pad((s.bytes / 1e6 / m.seconds).toFixed(0), 7)} ${pad(m.groups.toLocaleString('en-US'), 9)} ` +
+        `${pad(m.rssEngineMB.toFixed(0) + ' MB', 11)} ${pad(m.rssPeakMB.toFixed(0) + ' MB', 9)}`,
+    );
+  }
+  console.log('RSS engine: peak before FlowAggregate objects are made (1 thread) / at the end (naive, workers);');
+  console.log('RSS peak: including the materialised FlowAggregate[] the API returns. MB/s counts file bytes (compressed for gz).');
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
