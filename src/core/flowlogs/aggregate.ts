@@ -120,11 +120,12 @@ export interface WorkerInput {
 }
 
 /** The worker script: the bundled dist/flowlog-worker.js beside the bundle, else worker.ts via tsx. */
-function workerScript(): { file: string; execArgv?: string[] } {
+function workerScript(): { file: string; eval?: boolean } {
   const bundled = join(__dirname, 'flowlog-worker.js');
   if (existsSync(bundled)) return { file: bundled };
   const source = join(__dirname, 'worker.ts');
-  if (existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] };
+  // From source (tests, bench under tsx): register tsx's require hook inside the worker first.
+  if (existsSync(source)) return { file: `require('tsx/cjs'); require(${JSON.stringify(source)});`, eval: true };
   throw new Error(`flow-log worker script not found beside ${__dirname}`);
 }
 
@@ -156,7 +157,7 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
           maxSkippedKept: opts.maxSkippedKept,
           aggregate: opts.aggregate,
         };
-        const w = new Worker(script.file, { workerData: input, execArgv: script.execArgv });
+        const w = new Worker(script.file, { workerData: input, eval: script.eval ?? false });
         running.push(w);
         let done = false;
         w.on('message', (m: WorkerMessage) => {

@@ -622,8 +622,6 @@ export class FlowEngine {
   /** An existing group whose optional fields are still partly null: take values from this record. */
   private fillGroup(g: number, buf: Uint8Array, sc: Schema, dir: number): void {
     const t = this.table;
-    const ts = this.ts;
-    const te = this.te;
     const V = t.V;
     const v = g * VS;
     if (this.presentCtx(buf, sc, t.ctxNullMask(V[v + 3])) !== 0) {
