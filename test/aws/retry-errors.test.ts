@@ -19,6 +19,9 @@ describe('classifyError', () => {
     assert.equal(classifyError(nodeErr('ECONNRESET', 'read ECONNRESET')), 'transient');
     assert.equal(classifyError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), 'transient');
     assert.equal(classifyError(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), 'transient');
+    // The SDK's checksum stream reports a body cut short like this (no code):
+    assert.equal(classifyError(new Error('Connection lost or stream closed before all data was received.')), 'transient');
+    assert.equal(classifyError(new Error('Checksum mismatch: expected "a" but received "b" in response header "x-amz-checksum-crc32".')), 'fatal');
     assert.equal(classifyError(svcErr('AccessDeniedException', 400)), 'fatal');
     assert.equal(classifyError(svcErr('ExpiredTokenException', 400)), 'fatal');
     assert.equal(classifyError(svcErr('ResourceNotFoundException', 400)), 'fatal');

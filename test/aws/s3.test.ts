@@ -192,7 +192,7 @@ describe('S3 source (moto)', () => {
       // At least two runs, more (bounded) until both throttling and cut bodies have occurred.
       for (let i = 0; i < 8 && (i < 2 || proxy.stats.faults.throttle === 0 || proxy.stats.faults['drop-mid'] === 0); i++) {
         const faulty = await readS3(proxy.endpoint, {}, retries);
-        assert.deepEqual(comparable(faulty), comparable(clean));
+        assert.deepEqual(comparable(faulty), comparable(clean), `run ${i}: faults ${JSON.stringify(proxy.stats.faults)}, errors ${JSON.stringify(faulty.errors)}`);
         assert.equal(faulty.bytes, clean.bytes);
       }
       assert.ok(proxy.stats.faults['drop-mid'] > 0 && proxy.stats.faults.throttle > 0, JSON.stringify(proxy.stats.faults));

@@ -154,7 +154,7 @@ export function classifyError(err: unknown): RetryClass {
   const msg = e.message ?? '';
   // A connection cut mid-response surfaces as a Node stream error or as a body that does not parse;
   // neither carries an HTTP status from the service.
-  if (/socket hang up|aborted|ECONNRESET|premature close|timed? ?out|EPIPE|other side closed/i.test(msg)) return 'transient';
+  if (/socket hang up|aborted|ECONNRESET|premature close|timed? ?out|EPIPE|other side closed|Connection lost|closed before all data/i.test(msg)) return 'transient';
   if (e.$fault === 'client' && status === undefined && e.$response !== undefined) return 'transient';
   if (/Deserialization error|Unexpected end of|Unterminated|JSON at position|XML|Invalid character/i.test(msg))
     return 'transient';
