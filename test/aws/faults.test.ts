@@ -68,7 +68,7 @@ describe('30% faults: same totals as without', () => {
   });
   after(async () => proxy?.close());
 
-  it('CloudWatch read', async () => {
+  it('CloudWatch read', async (t) => {
     const clean = await readCw(moto.endpoint);
     const retries: RetryInfo[] = [];
     const before = { ...proxy.stats.faults };
@@ -78,6 +78,7 @@ describe('30% faults: same totals as without', () => {
     assert.deepEqual(faulty.progress.bytes, clean.progress.bytes);
     assert.deepEqual(faulty.events, clean.events, 'same events in the same order');
     const injected = FAULT_KINDS.reduce((s, k) => s + proxy.stats.faults[k] - before[k], 0);
+    t.diagnostic(`faults injected ${injected}, retries ${retries.length}, events ${faulty.progress.events} (clean ${clean.progress.events})`);
     assert.ok(injected >= 3, `faults injected: ${injected}`);
     assert.ok(retries.length >= 3, `retries: ${retries.length}`);
   });
@@ -170,7 +171,7 @@ describe('cancellation stops within 1 s', () => {
   }
   const isCancelled = (err: unknown) => err instanceof AwsSourceError ? err.kind === 'cancelled' : err instanceof Error && err.name === 'AbortError';
 
-  it('during slow pages of a CloudWatch read, and no request is made after it', async () => {
+  it('during slow pages of a CloudWatch read, and no request is made after it', async (t) => {
     const proxy = await startFaultProxy({ target: moto.endpoint, rate: 1, seed: 3, weights: { slow: 1 }, slowMs: 200 });
     try {
       const { latency, err } = await abortLatency(async (signal) => {
@@ -178,6 +179,7 @@ describe('cancellation stops within 1 s', () => {
         return out;
       }, 500);
       assert.ok(isCancelled(err), String(err));
+      t.diagnostic(`cancellation latency ${latency.toFixed(1)} ms`);
       assert.ok(latency < 1000, `stopped after ${latency.toFixed(0)} ms`);
       const n = proxy.stats.requests;
       assert.ok(n >= 1 && n < seeded.events.length / 20, `requests before cancel: ${n}`);
@@ -188,7 +190,7 @@ describe('cancellation stops within 1 s', () => {
     }
   });
 
-  it('while waiting in backoff after throttling', async () => {
+  it('while waiting in backoff after throttling', async (t) => {
     const proxy = await startFaultProxy({ target: moto.endpoint, rate: 1, seed: 4, weights: { throttle: 1 } });
     const c = conn(proxy.endpoint);
     try {
@@ -201,6 +203,7 @@ describe('cancellation stops within 1 s', () => {
         }
       }, 300);
       assert.ok(isCancelled(err), String(err));
+      t.diagnostic(`cancellation latency ${latency.toFixed(1)} ms`);
       assert.ok(latency < 1000, `stopped after ${latency.toFixed(0)} ms`);
       assert.equal(proxy.stats.requests, 1, 'one request, then cancelled in the backoff wait');
     } finally {
@@ -208,7 +211,7 @@ describe('cancellation stops within 1 s', () => {
     }
   });
 
-  it('during a hung request of the inventory fetch', async () => {
+  it('during a hung request of the inventory fetch', async (t) => {
     const proxy = await startFaultProxy({ target: moto.endpoint, rate: 1, seed: 5, weights: { hang: 1 }, hangMs: 10_000 });
     try {
       const { latency, err } = await abortLatency(async (signal) => {
@@ -220,6 +223,7 @@ describe('cancellation stops within 1 s', () => {
         }
       }, 300);
       assert.ok(isCancelled(err), String(err));
+      t.diagnostic(`cancellation latency ${latency.toFixed(1)} ms`);
       assert.ok(latency < 1000, `stopped after ${latency.toFixed(0)} ms`);
     } finally {
       await proxy.close();

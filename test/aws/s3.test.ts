@@ -231,7 +231,7 @@ describe('S3 source (moto)', () => {
     }
   });
 
-  it('cancellation stops within 1 s', async () => {
+  it('cancellation stops within 1 s', async (t) => {
     const proxy = await startFaultProxy({ target: moto.endpoint, rate: 1, seed: 5, weights: { slow: 1 }, slowMs: 300 });
     const ac = new AbortController();
     try {
@@ -245,6 +245,7 @@ describe('S3 source (moto)', () => {
       const err = await p;
       const latency = performance.now() - t0;
       assert.ok((err instanceof AwsSourceError && err.kind === 'cancelled') || (err as Error).name === 'AbortError', String(err));
+      t.diagnostic(`cancellation latency ${latency.toFixed(1)} ms`);
       assert.ok(latency < 1000, `stopped after ${latency.toFixed(0)} ms`);
     } finally {
       await proxy.close();

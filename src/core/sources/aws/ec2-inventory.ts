@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   DescribeInstancesCommand,
   DescribeInternetGatewaysCommand,
@@ -286,8 +286,7 @@ export async function readInventoryCache(path: string): Promise<CacheFile | null
 }
 
 export async function writeInventoryCache(path: string, inventory: Inventory, endpoint: string | undefined): Promise<void> {
-  const dir = path.slice(0, Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')));
-  await mkdir(dir, { recursive: true });
+  await mkdir(dirname(path), { recursive: true });
   const body: CacheFile = { version: 1, fetchedAt: inventory.fetchedAt, endpoint: endpoint ?? null, inventory };
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(body));
