@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { startMoto, TEST_CREDENTIALS, TEST_REGION, type MotoServer } from './moto';
 import { seedNetwork } from './seed';
 import { createEc2Client } from '../../src/core/sources/aws/clients';
-import { fetchInventory, fetchInventoryCached, fetchInventoryFromAws, type InventoryProgress } from '../../src/core/sources/aws/ec2-inventory';
+import { fetchInventory, fetchInventoryCached, fetchInventoryForRegions, fetchInventoryFromAws, type InventoryProgress } from '../../src/core/sources/aws/ec2-inventory';
+import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 
 let moto: MotoServer;
 let seeded: Awaited<ReturnType<typeof seedNetwork>>;
@@ -136,5 +137,22 @@ describe('inventory fetch (moto)', () => {
       first.cachePath,
     );
     other.client.destroy();
+  });
+});
+
+describe('inventory per region', () => {
+  it('fetches and caches each region on its own', async () => {
+    const west = new EC2Client({ region: 'us-west-2', endpoint: moto.endpoint, credentials: TEST_CREDENTIALS });
+    const vpc = (await west.send(new CreateVpcCommand({ CidrBlock: '172.16.0.0/16' }))).Vpc!.VpcId!;
+    west.destroy();
+    const dir = join(tmp, 'regions');
+    const [east, w] = await fetchInventoryForRegions(conn(), ['us-east-1', 'us-west-2'], { cacheDir: dir, skip: ['instances'] });
+    assert.equal(east.inventory.region, 'us-east-1');
+    assert.equal(w.inventory.region, 'us-west-2');
+    assert.ok(w.inventory.vpcs.some((v) => v.VpcId === vpc));
+    assert.ok(!east.inventory.vpcs.some((v) => v.VpcId === vpc));
+    assert.ok(east.inventory.vpcs.some((v) => v.VpcId === seeded.vpcA));
+    assert.notEqual(east.cachePath, w.cachePath);
+    assert.match(w.inventory.source, /us-west-2$/);
   });
 });

@@ -324,3 +324,37 @@ export async function fetchInventoryFromAws(
     h.client.destroy();
   }
 }
+
+/** One inventory per region (each fetched and cached on its own), in the order given. */
+export async function fetchInventoryForRegions(
+  conn: AwsConnectionOptions,
+  regions: readonly string[],
+  opts: InventoryFetchOptions & Partial<Pick<InventoryCacheOptions, 'cacheDir' | 'maxAgeMs' | 'refresh'>> = {},
+): Promise<CachedInventory[]> {
+  const out: CachedInventory[] = [];
+  for (const region of regions) {
+    throwIfAborted(opts.signal);
+    out.push(await fetchInventoryFromAws({ ...conn, region }, opts));
+  }
+  return out;
+}
+
+/** Every IAM action the AWS sources may call, for documentation and permission checks. */
+export const REQUIRED_IAM_ACTIONS: readonly string[] = [
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeNatGateways',
+  'ec2:DescribeInternetGateways',
+  'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeVpcPeeringConnections',
+  'ec2:DescribeTransitGatewayAttachments',
+  'ec2:DescribeManagedPrefixLists',
+  'ec2:GetManagedPrefixListEntries',
+  'ec2:DescribeInstances',
+  'ec2:DescribeFlowLogs',
+  'logs:FilterLogEvents',
+  's3:ListBucket',
+  's3:GetObject',
+];
