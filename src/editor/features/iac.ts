@@ -1,14 +1,57 @@
 /**
- * The infrastructure-file features together: diagnostics, hover, code lens and code actions over
- * one per-document analysis cache. (Filled in as the IaC core lands.)
+ * The infrastructure-file features together: one document analysis (documents.ts) feeding
+ * diagnostics, hover, code lens and code actions, registered for Terraform and CloudFormation.
  */
 import * as vscode from 'vscode';
 import type { EditorServices } from '../services';
+import { IacDocuments, loadIacCore } from './documents';
+import { Diagnostics } from './diagnostics';
+import { HoverFeature } from './hover';
+import { CodeLensFeature } from './codeLens';
+import { CodeActionsFeature } from './codeActions';
+
+/** Terraform by extension or language; CloudFormation candidates by extension (confirmed by content). */
+export const IAC_SELECTOR: vscode.DocumentSelector = [
+  { language: 'terraform' },
+  { scheme: 'file', pattern: '**/*.{tf,tfvars}' },
+  { scheme: 'file', pattern: '**/*.{yaml,yml,json,template}' },
+  { scheme: 'untitled', language: 'terraform' },
+  { scheme: 'vscode-remote', pattern: '**/*.{tf,tfvars,yaml,yml,json,template}' },
+];
 
 export class IacFeatures implements vscode.Disposable {
-  constructor(private readonly s: EditorServices) {}
-  async sarif(): Promise<string> {
-    return JSON.stringify({ version: '2.1.0', runs: [] }, null, 2);
+  readonly documents: IacDocuments;
+  readonly diagnostics: Diagnostics;
+  readonly hover: HoverFeature;
+  readonly codeLens: CodeLensFeature;
+  readonly codeActions: CodeActionsFeature;
+  private readonly subs: vscode.Disposable[];
+
+  constructor(private readonly s: EditorServices) {
+    this.documents = new IacDocuments(s);
+    this.diagnostics = new Diagnostics(s, this.documents);
+    this.hover = new HoverFeature(s, this.documents);
+    this.codeLens = new CodeLensFeature(s, this.documents);
+    this.codeActions = new CodeActionsFeature(s, this.documents, this.diagnostics);
+    this.subs = [
+      vscode.languages.registerHoverProvider(IAC_SELECTOR, this.hover),
+      vscode.languages.registerCodeLensProvider(IAC_SELECTOR, this.codeLens),
+      vscode.languages.registerCodeActionsProvider(IAC_SELECTOR, this.codeActions, CodeActionsFeature.metadata),
+    ];
   }
-  dispose(): void {}
+
+  /** SARIF 2.1.0 of the findings in every analysed document. */
+  async sarif(): Promise<string> {
+    const core = await loadIacCore(this.s.context.extensionUri);
+    const findings = this.documents.all().flatMap((a) => a.result.findings.map((f) => ({ ...f, file: vscode.workspace.asRelativePath(f.file, false) })));
+    const version = String(this.s.context.extension.packageJSON.version ?? '');
+    return JSON.stringify(core.toSarif(findings, core.rules, { toolVersion: version }), null, 2) + '\n';
+  }
+
+  dispose(): void {
+    for (const d of this.subs) d.dispose();
+    this.codeLens.dispose();
+    this.diagnostics.dispose();
+    this.documents.dispose();
+  }
 }

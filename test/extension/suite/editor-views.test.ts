@@ -83,8 +83,8 @@ describe('editor: sidebar, reports, commands', () => {
     assert.ok(model.charts[0].bars.length > 0 && model.charts[0].bars.every((b) => b.link?.type === 'flows'));
     const groups = model.tables.find((t) => t.id === 'groups')!;
     assert.ok(groups.rows.length > 0 && groups.rows.every((r) => r.cost.link?.securityGroupId));
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
-    assert.ok(tabs.some((l) => /Egress Cost/.test(l)), tabs.join(','));
+    const tabLabels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    await waitFor(tabLabels, (tabs) => tabs.some((l) => /Egress Cost/.test(l)), { message: 'a tab titled Egress Cost' });
   });
 
   it('opens the exposure and unused-rules reports', async () => {
