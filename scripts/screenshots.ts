@@ -26,6 +26,8 @@ type Step =
   | { do: 'click'; selector: string }
   | { do: 'hover'; selector: string }
   | { do: 'waitFor'; selector: string; timeoutMs?: number }
+  /** Wait until nothing matches `selector` (e.g. progress bars gone). */
+  | { do: 'waitForHidden'; selector: string; timeoutMs?: number }
   | { do: 'wait'; ms: number }
   /** Save docs/images/<name>.png: the window, or only the element matching `selector`. */
   | { do: 'shot'; name: string; selector?: string };
@@ -34,6 +36,8 @@ interface Scene {
   name: string;
   steps: Step[];
 }
+
+const EXTENSION_ID = 'egress-lens.egress-lens';
 
 /** The activity-bar entry of the Egress Lens view container. */
 const ACTIVITY_ITEM = '.part.activitybar .action-item a[aria-label^="Egress Lens"], .part.activitybar .action-item[aria-label^="Egress Lens"]';
@@ -44,7 +48,8 @@ const SCENES: Scene[] = [
     steps: [
       { do: 'open', file: 'terraform/security.tf' },
       { do: 'goto', file: 'terraform/security.tf', text: 'cidr_blocks       = var.admin_cidrs', offset: 2 },
-      { do: 'wait', ms: 1500 }, // diagnostics settle
+      { do: 'waitFor', selector: '.codelens-decoration', timeoutMs: 30_000 }, // analysis ready
+      { do: 'wait', ms: 1000 },
       { do: 'command', title: 'Show or Focus Hover' },
       { do: 'waitFor', selector: '.monaco-hover:not(.hidden) .hover-contents' },
       { do: 'wait', ms: 500 },
@@ -56,6 +61,7 @@ const SCENES: Scene[] = [
     steps: [
       { do: 'click', selector: ACTIVITY_ITEM },
       { do: 'waitFor', selector: '.part.sidebar .monaco-list-row' },
+      { do: 'waitForHidden', selector: '.part.sidebar .monaco-progress-container.active' },
       { do: 'wait', ms: 1000 },
       { do: 'shot', name: 'sidebar' },
     ],
@@ -64,7 +70,7 @@ const SCENES: Scene[] = [
     name: 'cost-report',
     steps: [
       { do: 'command', title: 'Egress Lens: Show Egress Cost Report' },
-      { do: 'waitFor', selector: 'iframe.webview.ready', timeoutMs: 15_000 },
+      { do: 'waitFor', selector: 'iframe.webview.ready' },
       { do: 'wait', ms: 2000 },
       { do: 'shot', name: 'cost-report' },
     ],
@@ -121,7 +127,10 @@ async function runStep(page: Page, step: Step): Promise<void> {
       await page.locator(step.selector).first().hover({ timeout: 10_000 });
       return;
     case 'waitFor':
-      await page.locator(step.selector).first().waitFor({ state: 'visible', timeout: step.timeoutMs ?? 10_000 });
+      await page.locator(step.selector).first().waitFor({ state: 'visible', timeout: step.timeoutMs ?? 30_000 });
+      return;
+    case 'waitForHidden':
+      await page.locator(step.selector).first().waitFor({ state: 'hidden', timeout: step.timeoutMs ?? 30_000 });
       return;
     case 'wait':
       await page.waitForTimeout(step.ms);
@@ -151,13 +160,15 @@ async function main(): Promise<number> {
   buildExtension();
   mkdirSync(OUT_DIR, { recursive: true });
   const server = await startCodeServer(install, { userSettings: { ...QUIET_SETTINGS, 'workbench.colorTheme': 'Default Dark Modern' } });
-  const browser = await openBrowser({ headless: !values.headed, width: 1280, height: 800 });
+  const browser = await openBrowser({ headless: !values.headed, width: 1280, height: 960 });
   const failed: string[] = [];
   try {
     const { page } = browser;
     await page.goto(workbenchUrl(server.url, { folder: demoWorkspace, extensionDevelopmentPath: repoRoot }));
     await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(3000); // extension host up, activation done, notifications settled
+    // the extension is active once its status-bar item is up
+    await page.locator(`.part.statusbar [id^="${EXTENSION_ID}"]`).first().waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(2000); // first analysis and notifications settle
     for (const scene of scenes) {
       console.log(`scene ${scene.name}`);
       // each scene starts from a clean editor area and no open quick input / hover

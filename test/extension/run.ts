@@ -21,7 +21,13 @@ import { ensureCodeServer } from './harness/install';
 import { demoWorkspace, fixtureWorkspace, repoRoot } from './harness/paths';
 
 /** Workbench chatter that arrives on the same channel as mocha's output. */
-const WORKBENCH_NOISE = [/^Ignoring fetching additional builtin extensions/, /^Updating additional builtin extensions cache/, /^\[AccountPolicyGate\]/];
+const WORKBENCH_NOISE = [
+  /^Ignoring fetching additional builtin extensions/,
+  /^Updating additional builtin extensions cache/,
+  /^\[AccountPolicyGate\]/,
+  /^Creating a socket \(renderer-/,
+  /^\[remote-connection\]/, // reconnect chatter when the extension host is busy; kept in the workbench log
+];
 
 const OVERALL_TIMEOUT_MS = 5 * 60_000;
 
@@ -87,7 +93,7 @@ async function main(): Promise<number> {
         verbose: values.verbose,
         failureScreenshot: join(repoRoot, 'out', `extension-test-failure-${group}.png`),
         // Mocha's lines (between the markers) go to stdout; the workbench's own log is kept and
-        // shown when a run fails before mocha reports (or always, with --verbose).
+        // shown when the group fails (or always, with --verbose).
         onOutput: (text, type) => {
           if (text.startsWith(START_MARKER)) inMocha = true;
           else if (text.startsWith(RESULT_MARKER)) {
@@ -95,8 +101,7 @@ async function main(): Promise<number> {
             inMocha = false;
           } else if (values.verbose || (inMocha && type === 'info' && !WORKBENCH_NOISE.some((re) => re.test(text)))) {
             console.log(text);
-          }
-          else workbenchLog.push(`[${type}] ${text}`);
+          } else workbenchLog.push(`[${type}] ${text}`);
         },
       });
       timings.push(`${group} ${secs(t)}`);
@@ -109,10 +114,8 @@ async function main(): Promise<number> {
       if (code !== 0) {
         exitCode = 1;
         console.log(`group "${group}" exited with ${code}${result ? '' : ' before mocha reported results'}`);
-        if (!result) {
-          console.log(`workbench log (tail):\n${workbenchLog.join('\n').slice(-5000)}`);
-          console.log(`code-server log (tail):\n${server.log().slice(-3000)}`);
-        }
+        console.log(`workbench log (tail):\n${workbenchLog.join('\n').slice(-3000)}`);
+        if (!result) console.log(`code-server log (tail):\n${server.log().slice(-3000)}`);
       }
     }
   } finally {

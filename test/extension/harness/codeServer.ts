@@ -89,6 +89,13 @@ process.on('exit', () => {
   // last resort (uncaught error, process.exit): never leave a server behind
   for (const child of running) killGroup(child, 'SIGKILL');
 });
+// Interrupted (Ctrl+C, `timeout`, CI cancel): Node's default would exit without the 'exit' event.
+for (const [signal, n] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
+  process.once(signal, () => {
+    for (const child of running) killGroup(child, 'SIGKILL');
+    process.exit(128 + n);
+  });
+}
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
