@@ -68,10 +68,16 @@ export function coversPort(rule: SgRule, port: number): boolean {
   return rule.fromPort <= port && port <= rule.toPort;
 }
 
+const entriesCache = new WeakMap<Record<number, string>, [number, string][]>();
+
 export function coveredPorts(rule: SgRule, table: Record<number, string>): [number, string][] {
-  return Object.entries(table)
-    .map(([p, name]) => [Number(p), name] as [number, string])
-    .filter(([p]) => coversPort(rule, p));
+  if (rule.protocol !== 'all' && (rule.fromPort === null || rule.toPort === null)) return [];
+  let entries = entriesCache.get(table);
+  if (!entries) {
+    entries = Object.entries(table).map(([p, name]) => [Number(p), name] as [number, string]);
+    entriesCache.set(table, entries);
+  }
+  return entries.filter(([p]) => coversPort(rule, p));
 }
 
 export function portsText(rule: SgRule): string {

@@ -86,7 +86,8 @@ export function runRules(model: IacModel, o: RuleOptions = {}): Finding[] {
 }
 
 export function sortFindings(f: Finding[]): Finding[] {
-  return f.sort((a, b) => a.file.localeCompare(b.file) || comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId));
+  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  return f.sort((a, b) => cmp(a.file, b.file) || comparePos(a.range.start, b.range.start) || cmp(a.ruleId, b.ruleId));
 }
 
 export function severityRank(s: Severity): number {

@@ -251,3 +251,35 @@ describe('incremental parsing', () => {
     }
   });
 });
+
+describe('robustness', () => {
+  it('every prefix of a file with comments, heredocs and templates analyses without hanging or throwing', { timeout: 20000 }, () => {
+    const text = `variable "x" {
+  default = ["0.0.0.0/0"] # trailing comment
+}
+locals {
+  m = { a = "b", "c" : 1 } // another
+  t = "\${var.x[0]}-\${local.m.a}"
+  h = <<EOT
+text
+EOT
+}
+resource "aws_security_group" "s" {
+  description = "s" /* block */
+  ingress {
+    from_port = -1
+    to_port = var.x[0] == "" ? 1 : 2
+    protocol = "icmp"
+    cidr_blocks = [ # comment in a list
+      "10.0.0.0/8",
+      var.x[0],
+    ]
+  }
+}
+`;
+    for (let i = 0; i <= text.length; i += 3) analyzeText('p.tf', text.slice(0, i));
+    const full = analyzeText('p.tf', text);
+    assert.deepEqual(full.model.rules[0].sources.map((s) => s.value), ['10.0.0.0/8', '0.0.0.0/0']);
+    assert.equal(full.model.rules[0].fromPort, -1);
+  });
+});

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser, type Edit, type Node, type Tree } from 'web-tree-sitter';
 import type { SourceRange } from '../../model/flows';
-import type { ObjEntry, Val } from '../value';
+import { LineIndex, type ObjEntry, type Val } from '../value';
+import { fastExpr } from './fastexpr';
 
 export interface HclAttr {
   name: string;
@@ -121,16 +122,14 @@ function rng(n: Node): SourceRange {
   return { start: { line: s.row, column: s.column }, end: { line: e.row, column: e.column } };
 }
 
+// Children come as one array per node: since tree-sitter 0.24 `nextSibling` walks down from the
+// parent each time, so sibling-by-sibling iteration is quadratic on long bodies.
 function kids(n: Node): Node[] {
-  const out: Node[] = [];
-  for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
-  return out;
+  return n.children as Node[];
 }
 
 function namedKids(n: Node): Node[] {
-  const out: Node[] = [];
-  for (let c = n.firstNamedChild; c; c = c.nextNamedSibling) out.push(c);
-  return out;
+  return n.namedChildren as Node[];
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
@@ -226,10 +225,17 @@ function lowerCollection(n: Node): Val {
   return unknown(n);
 }
 
+/** The text being lowered, for the fast path (set by lowerTree). */
+let current: { src: string; lines: LineIndex } | null = null;
+
 /** An `expression` node: its first child is the head, following siblings are traversal steps. */
 export function lowerExpr(n: Node): Val {
-  const r = rng(n);
   if (n.hasError || n.isMissing) return unknown(n);
+  if (current) {
+    const fast = fastExpr(current.src, n.startIndex, n.endIndex, current.lines);
+    if (fast) return fast;
+  }
+  const r = rng(n);
   const parts = kids(n);
   if (parts.length === 0) return unknown(n);
   const head = parts[0];
@@ -297,16 +303,17 @@ export function lowerExpr(n: Node): Val {
 }
 
 function lowerAttr(c: Node): HclAttr | null {
-  const id = c.firstNamedChild;
+  const parts = namedKids(c);
+  const id = parts[0];
   if (!id || id.type !== 'identifier') return null;
   let e: Node | null = null;
-  for (let x = id.nextNamedSibling; x; x = x.nextNamedSibling) if (x.type === 'expression') e = x;
+  for (const x of parts) if (x.type === 'expression') e = x;
   return { name: id.text, nameRange: rng(id), val: e ? lowerExpr(e) : unknown(c), range: rng(c) };
 }
 
 function lowerBody(body: Node | null, attrs: HclAttr[], blocks: HclBlock[]): void {
   if (!body) return;
-  for (let c = body.firstNamedChild; c; c = c.nextNamedSibling) {
+  for (const c of namedKids(body)) {
     if (c.type === 'attribute') {
       const a = lowerAttr(c);
       if (a) attrs.push(a);
@@ -323,7 +330,7 @@ export function lowerBlock(n: Node, deep: boolean): HclBlock {
   const labelRanges: SourceRange[] = [];
   let bodyNode: Node | null = null;
   let headerEnd = n.endPosition;
-  for (let c = n.firstChild; c; c = c.nextSibling) {
+  for (const c of kids(n)) {
     if (c.type === 'identifier' && !type) type = c.text;
     else if (c.type === 'string_lit') {
       const v = lowerStringLit(c);
@@ -372,24 +379,34 @@ function collectProblems(root: Node, out: HclProblem[], limit = 20): void {
       return;
     }
     if (!n.hasError) return;
-    for (let c = n.firstChild; c; c = c.nextSibling) visit(c);
+    for (const c of kids(n)) visit(c);
   };
   visit(root);
 }
 
-export function lowerTree(tree: Tree, filter: BlockFilter = defaultBlockFilter): HclFile {
-  const file: HclFile = { blocks: [], attrs: [], comments: [], problems: [] };
+export function lowerTree(tree: Tree, filter: BlockFilter = defaultBlockFilter, text?: string): HclFile {
   const root = tree.rootNode;
+  const src = text ?? root.text;
+  current = { src, lines: new LineIndex(src) };
+  try {
+    return lowerRoot(root, filter);
+  } finally {
+    current = null;
+  }
+}
+
+function lowerRoot(root: Node, filter: BlockFilter): HclFile {
+  const file: HclFile = { blocks: [], attrs: [], comments: [], problems: [] };
   const visitComments = (n: Node): void => {
-    for (let c = n.firstChild; c; c = c.nextSibling) {
+    for (const c of kids(n)) {
       if (c.type === 'comment') file.comments.push({ text: c.text, range: rng(c) });
       else if (c.type === 'body' || c.type === 'block' || c.type === 'ERROR') visitComments(c);
     }
   };
   visitComments(root);
   let top: Node = root;
-  for (let c = root.firstNamedChild; c; c = c.nextNamedSibling) if (c.type === 'body') top = c;
-  for (let c = top.firstNamedChild; c; c = c.nextNamedSibling) {
+  for (const c of namedKids(root)) if (c.type === 'body') top = c;
+  for (const c of namedKids(top)) {
     if (c.type === 'block') {
       const head = lowerBlock(c, false);
       file.blocks.push(filter(head.type, head.labels) ? lowerBlock(c, true) : head);
@@ -415,7 +432,7 @@ export function parseTerraform(text: string, filter?: BlockFilter): HclFile {
   const tree = parser().parse(text);
   if (!tree) return { blocks: [], attrs: [], comments: [], problems: [{ message: 'parser returned no tree', range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } }] };
   try {
-    return lowerTree(tree, filter);
+    return lowerTree(tree, filter, text);
   } finally {
     tree.delete();
   }
@@ -453,7 +470,7 @@ export class TerraformDocument {
 
   /** The IR of the current text (lowered lazily after each update). */
   get file(): HclFile {
-    if (!this.lowered) this.lowered = this.tree ? lowerTree(this.tree, this.filter) : { blocks: [], attrs: [], comments: [], problems: [] };
+    if (!this.lowered) this.lowered = this.tree ? lowerTree(this.tree, this.filter, this.textValue) : { blocks: [], attrs: [], comments: [], problems: [] };
     return this.lowered;
   }
 
