@@ -45,8 +45,19 @@ export interface ReplayServer {
   close(): Promise<void>;
 }
 
+/**
+ * Several exchanges may match the same request (a status polled until it completes): they are
+ * served in order, the last one repeating.
+ */
 export async function startReplayServer(exchanges: Exchange[]): Promise<ReplayServer> {
   const requests: LoggedRequest[] = [];
+  const used = new Set<Exchange>();
+  const pick = (match: (e: Exchange) => boolean): Exchange | undefined => {
+    const all = exchanges.filter(match);
+    const ex = all.find((e) => !used.has(e)) ?? all[all.length - 1];
+    if (ex) used.add(ex);
+    return ex;
+  };
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const target = req.headers['x-amz-target'];
@@ -54,7 +65,7 @@ export async function startReplayServer(exchanges: Exchange[]): Promise<ReplaySe
       const params = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       const token = (params.nextToken as string | undefined) ?? null;
       requests.push({ operation: target.split('.').pop()!, token, params });
-      const ex = exchanges.find((e) => e.target === target && e.token === token);
+      const ex = pick((e) => e.target === target && e.token === token);
       if (!ex) {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
         res.end(JSON.stringify({ __type: 'InvalidParameterException', message: `replay: no recorded response for ${target} token=${token}` }));
@@ -68,7 +79,7 @@ export async function startReplayServer(exchanges: Exchange[]): Promise<ReplaySe
     const action = form.get('Action') ?? '';
     const token = form.get('NextToken');
     requests.push({ operation: action, token, params: Object.fromEntries(form) });
-    const ex = exchanges.find((e) => e.action === action && e.token === token);
+    const ex = pick((e) => e.action === action && e.token === token);
     if (ex) {
       res.writeHead(ex.status, { 'content-type': 'text/xml;charset=UTF-8' });
       res.end(ex.body);

@@ -40,6 +40,11 @@
  *   aggregateS3FlowLogs(s3, { bucket, prefix?, window? (Unix s), fields?, account?, region?, hive? }): Promise<AggregateResult>
  *   parseS3Url('s3://bucket/prefix/'): { bucket, prefix }
  *
+ * Logs Insights (insights.ts) — server-side summary per 7-tuple, ≤ 10 000 rows, ≤ 50 groups:
+ *   buildInsightsQuery({ fields, groupBy?, limit? }): string   (parse @message by the LogFormat)
+ *   runInsightsQuery(logs, { logGroupNames, startTime, endTime (ms), query, signal?, onProgress? }): Promise<InsightsResult>
+ *   insightsRowsToAggregates(rows): { aggregates: FlowAggregate[], problems: string[] }
+ *
  * One-call helpers for the `flows` command:
  *   aggregateFromCloudWatch(conn, { logGroupNames?, flowLogIds?, startTime, endTime (ms), ... })
  *     without log groups: every CloudWatch flow log DescribeFlowLogs finds, each with its LogFormat.
@@ -61,6 +66,7 @@ export * from './ec2-inventory';
 export * from './flowlog-discovery';
 export * from './cloudwatch';
 export * from './s3';
+export * from './insights';
 
 /** Connection options from CLI flags / settings (empty strings mean "not set"). */
 export function connectionFromFlags(
