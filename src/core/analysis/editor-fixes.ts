@@ -112,14 +112,14 @@ export function addDescription(text: string, syntax: Syntax, target: SgRule | Se
   const item = /^(\s*)-\s+(\S)/.exec(head);
   if (isRule && target.origin === 'inline' && item) {
     const indent = ' '.repeat(head.indexOf(item[2]));
-    return { title: 'Add a description to this rule', edits: [{ range: at(first + 1), newText: `${indent}Description: ${DESCRIPTION_PLACEHOLDER}${nl}` }] };
+    return { title: 'Add a description to this rule', edits: [{ range: at(first + 1), newText: `${indent}Description: "${DESCRIPTION_PLACEHOLDER}"${nl}` }] };
   }
   for (let i = first; i <= last && i < ls.length; i++) {
     if (/^\s*Properties:\s*$/.test(ls[i])) {
       const next = ls.slice(i + 1, last + 1).find((l) => l.trim());
       const indent = next ? indentOf(next) : `${indentOf(ls[i])}  `;
       const key = isRule ? 'Description' : 'GroupDescription';
-      return { title: isRule ? 'Add a description to this rule' : 'Add a description to this group', edits: [{ range: at(i + 1), newText: `${indent}${key}: ${isRule ? DESCRIPTION_PLACEHOLDER : 'TODO: what this group is for'}${nl}` }] };
+      return { title: isRule ? 'Add a description to this rule' : 'Add a description to this group', edits: [{ range: at(i + 1), newText: `${indent}${key}: "${isRule ? DESCRIPTION_PLACEHOLDER : 'TODO: what this group is for'}"${nl}` }] };
     }
   }
   return null;

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildCostReport, buildUnusedRulesReport, reportToCsv, reportToJson, reportToMarkdown } from '../../../src/core/analysis/editor-report';
+import type { EditorAnalysis } from '../../../src/core/analysis/editor-model';
+
+const analysis: EditorAnalysis = {
+  flows: [],
+  window: { start: 1_800_000_000, end: 1_800_003_600 },
+  totals: { flows: 3, egressBytes: 5e9, ingressBytes: 1e8, costUsd: 0.5, monthlyUsd: 365, byClass: { internet: { bytes: 5e9, costUsd: 0.45, monthlyUsd: 328.5 }, 'cross-az': { bytes: 1e8, costUsd: 0.05, monthlyUsd: 36.5 } } },
+  groups: {
+    'sg-1': { groupId: 'sg-1', name: 'web, "public"', interfaces: 2, egressBytes: 5e9, ingressBytes: 1e8, costUsd: 0.5, monthlyUsd: 365, costByClass: {}, monthlyByClass: {}, natToS3Bytes: 0, natToS3Usd: 0, natToDynamoBytes: 0, natToDynamoUsd: 0, rejectedInbound: 4, rules: [] },
+  },
+  peers: [{ addr: '203.0.113.9', peerClass: 'internet', bytes: 5e9, costUsd: 0.45 }],
+  timeline: [{ start: 1_800_000_000, bytes: 5e9, costUsd: 0.5 }],
+  bucketSeconds: 300,
+  unusedRules: [{ key: 'k', groupId: 'sg-1', direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22, source: '0.0.0.0/0', flows: 0, bytes: 0, distinctSources: 0, topPeers: [], rejected: 3, lastSeen: null }],
+  savings: [],
+  notes: ['projected over 730 h'],
+};
+
+test('cost report: charts by class (sorted), group table with links back to flows', () => {
+  const r = buildCostReport(analysis);
+  assert.deepEqual(r.charts.find((c) => c.id === 'byClass')!.bars.map((b) => b.label), ['Internet', 'Cross-AZ']);
+  const groups = r.tables.find((t) => t.id === 'groups')!;
+  assert.equal(groups.rows[0].cost.link?.securityGroupId, 'sg-1');
+  assert.equal(groups.rows[0].monthly.display, '$365');
+  assert.equal(buildCostReport(undefined).subtitle, 'No flow data loaded.');
+});
+
+test('exports: markdown table, CSV with quoting and raw numbers, JSON rows', () => {
+  const r = buildCostReport(analysis);
+  const md = reportToMarkdown(r);
+  assert.match(md, /^# Egress cost\n/);
+  assert.match(md, /\| Security group \| Interfaces \| Egress \| Ingress \| Cost \(window\) \| Per month \|\n\|---\|---:\|---:\|---:\|---:\|---:\|/);
+  const csv = reportToCsv(r);
+  assert.match(csv, /"web, ""public"" \(sg-1\)",2,5000000000,100000000,0\.5,365/);
+  const json = JSON.parse(reportToJson(r));
+  assert.equal(json.tables.groups[0].monthly, 365);
+  const unused = buildUnusedRulesReport(analysis);
+  assert.equal(unused.tables[0].rows[0].rule.display, 'tcp 22 from 0.0.0.0/0');
+  assert.equal(unused.tables[0].rows[0].rejected.value, 3);
+});
