@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { startAwsTripwire, type AwsTripwire } from './harness/awsTripwire';
 import { openBrowser, runSuite, type Browser } from './harness/browser';
 import { buildExtension, bundleSuites, suiteGroups } from './harness/bundle';
+import { onExit } from './harness/cleanup';
 import { startCodeServer, type CodeServer } from './harness/codeServer';
 import { RESULT_MARKER, START_MARKER, groupEnvironment, groupOptions, groupSettings, unrelatedWorkspace, type GroupResult } from './harness/groups';
 import { ensureCodeServer } from './harness/install';
@@ -59,6 +60,11 @@ async function main(): Promise<number> {
   console.log(`workspace: ${demo}; groups: ${groups.join(', ')}`);
 
   const scratch = mkdtempSync(join(tmpdir(), 'egress-lens-ext-test-'));
+  const bundleDir = join(testsPath, '..', '..');
+  const unregister = onExit(() => {
+    rmSync(scratch, { recursive: true, force: true });
+    rmSync(bundleDir, { recursive: true, force: true });
+  });
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let tripwire: AwsTripwire | undefined;
@@ -122,8 +128,9 @@ async function main(): Promise<number> {
     await browser?.close();
     await server?.stop();
     await tripwire?.close();
+    unregister();
     rmSync(scratch, { recursive: true, force: true });
-    rmSync(join(testsPath, '..', '..'), { recursive: true, force: true });
+    rmSync(bundleDir, { recursive: true, force: true });
   }
   console.log(`\ntimings: ${timings.join(', ')}; total ${secs(t0)}`);
   console.log(`extension host: ${passes} passing, ${failures} failing`);

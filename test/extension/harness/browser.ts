@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { onExit } from './cleanup';
 
 export const CHROMIUM = process.env.EGRESS_LENS_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -41,6 +42,7 @@ export async function openBrowser(
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  const unregister = onExit(() => rmSync(profileDir, { recursive: true, force: true }));
   let closed = false;
   return {
     context,
@@ -49,6 +51,7 @@ export async function openBrowser(
       if (closed) return;
       closed = true;
       await context.close().catch(() => undefined);
+      unregister();
       rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 });
     },
   };

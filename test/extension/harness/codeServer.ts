@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onExit } from './cleanup';
 import type { CodeServerInstall } from './install';
 
 export interface CodeServerOptions {
@@ -84,19 +85,6 @@ async function waitForHealthz(url: string, child: ChildProcess, timeoutMs: numbe
   throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs} ms:\n${log()}`);
 }
 
-const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  // last resort (uncaught error, process.exit): never leave a server behind
-  for (const child of running) killGroup(child, 'SIGKILL');
-});
-// Interrupted (Ctrl+C, `timeout`, CI cancel): Node's default would exit without the 'exit' event.
-for (const [signal, n] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
-  process.once(signal, () => {
-    for (const child of running) killGroup(child, 'SIGKILL');
-    process.exit(128 + n);
-  });
-}
-
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -151,7 +139,11 @@ export async function startCodeServer(install: CodeServerInstall, options: CodeS
   let output = '';
   // detached: the child calls setsid() and leads a new process group, killed as a whole by stop().
   const child = spawn(install.node, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  // never leave a server or its state behind, even when the runner is interrupted
+  const unregister = onExit(() => {
+    killGroup(child, 'SIGKILL');
+    rmSync(stateDir, { recursive: true, force: true });
+  });
   const onData = (d: Buffer): void => {
     const text = d.toString();
     output += text;
@@ -170,7 +162,7 @@ export async function startCodeServer(install: CodeServerInstall, options: CodeS
     await exited;
     clearTimeout(t);
     killGroup(child, 'SIGKILL'); // stragglers that ignored SIGTERM after the leader exited
-    running.delete(child);
+    unregister();
     rmSync(stateDir, { recursive: true, force: true, maxRetries: 3 });
   };
 
