@@ -55,6 +55,7 @@ export function resultOf(
   engine: FlowEngine,
   extra: { files: number; bytes: number; filesSkippedByWindow?: number; errors?: SourceError[] },
 ): AggregateResult {
+  engine.flush();
   return {
     counts: { ...engine.counts },
     skipped: engine.skipped.slice(),

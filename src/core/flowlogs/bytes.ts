@@ -143,6 +143,23 @@ export function text(buf: Uint8Array, s: number, e: number): string {
 }
 
 /**
+ * Hash of buf[s..e): FNV-1a over the length, the last 12 bytes and 4 bytes from the middle.
+ * Flow-log ids share long prefixes (`eni-`, `vpc-`, `subnet-`) and differ at the end; hashing a
+ * bounded number of bytes keeps interning cheap (equality is always checked in full).
+ */
+export function hashBytes(buf: Uint8Array, s: number, e: number): number {
+  let h = Math.imul(0x811c9dc5 ^ (e - s), 16777619);
+  const tail = e - s > 12 ? e - 12 : s;
+  for (let i = tail; i < e; i++) h = Math.imul(h ^ buf[i], 16777619);
+  if (tail > s) {
+    const m = s + ((tail - s) >> 1);
+    const me = Math.min(m + 4, tail);
+    for (let i = m; i < me; i++) h = Math.imul(h ^ buf[i], 16777619);
+  }
+  return h;
+}
+
+/**
  * Byte strings → dense ids (1-based; 0 is reserved for "absent"). Open addressing over an
  * append-only arena: used for interface ids, addresses and the per-group context fields, so a
  * group stores small integers instead of strings, and each distinct string is decoded once.
@@ -159,8 +176,7 @@ export class Interner {
   private strings: (string | undefined)[] = [undefined];
 
   intern(buf: Uint8Array, s: number, e: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 16777619);
+    const h = hashBytes(buf, s, e);
     const len = e - s;
     const mask = this.mask;
     const slots = this.slots;

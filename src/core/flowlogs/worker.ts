@@ -32,6 +32,7 @@ async function run(input: WorkerInput): Promise<void> {
     files++;
   }
   port.postMessage({ type: 'progress', records: engine.counts.lines, bytes, files } satisfies WorkerMessage);
+  engine.flush();
   const table = input.aggregate === false ? null : engine.table.serialize();
   const transfer = table ? Object.values(table.cols).map((c) => c.buffer as ArrayBuffer) : [];
   port.postMessage({ type: 'done', snapshot: engine.snapshot(), table, bytes } satisfies WorkerMessage, transfer);
