@@ -75,6 +75,7 @@ describe('inventory fetch (moto)', () => {
     assert.ok(inv.managedPrefixLists.some((p) => p.PrefixListId === seeded.prefixListId));
     assert.deepEqual([...inv.prefixListEntries[seeded.prefixListId]].sort(), ['192.0.2.0/25', '198.51.100.0/24', '203.0.113.0/24']);
     assert.deepEqual(inv.instances.map((i) => i.InstanceId).sort(), [...seeded.instanceIds].sort());
+    assert.ok(inv.routeTables!.some((rt) => rt.VpcId === seeded.vpcA && rt.Routes?.some((r) => r.NatGatewayId === seeded.natGatewayId)), 'route to the NAT gateway');
     assert.ok(!Number.isNaN(Date.parse(inv.fetchedAt)));
   });
 

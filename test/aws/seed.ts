@@ -125,6 +125,8 @@ export async function seedNetwork(endpoint: string): Promise<Omit<Seeded, 'flowL
     const nat = await c.send(new ec2.CreateNatGatewayCommand({ SubnetId: subnets[0], AllocationId: eip.AllocationId }));
 
     const rt = await c.send(new ec2.CreateRouteTableCommand({ VpcId: vpcA.VpcId }));
+    await c.send(new ec2.CreateRouteCommand({ RouteTableId: rt.RouteTable!.RouteTableId!, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: nat.NatGateway!.NatGatewayId }));
+    await c.send(new ec2.AssociateRouteTableCommand({ RouteTableId: rt.RouteTable!.RouteTableId!, SubnetId: subnets[1] }));
     const gw = await c.send(
       new ec2.CreateVpcEndpointCommand({ VpcId: vpcA.VpcId, ServiceName: 'com.amazonaws.us-east-1.s3', VpcEndpointType: 'Gateway', RouteTableIds: [rt.RouteTable!.RouteTableId!] }),
     );

@@ -13,6 +13,7 @@ import {
   DescribeManagedPrefixListsCommand,
   DescribeNatGatewaysCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeTransitGatewayAttachmentsCommand,
@@ -57,6 +58,7 @@ export type InventoryPart =
   | 'vpcPeeringConnections'
   | 'transitGatewayAttachments'
   | 'managedPrefixLists'
+  | 'routeTables'
   | 'instances';
 
 interface Page<T> {
@@ -126,6 +128,7 @@ const LISTERS: Record<InventoryPart, Lister> = {
   vpcPeeringConnections: lister('DescribeVpcPeeringConnections', DescribeVpcPeeringConnectionsCommand, 'VpcPeeringConnections', 5, 1000),
   transitGatewayAttachments: lister('DescribeTransitGatewayAttachments', DescribeTransitGatewayAttachmentsCommand, 'TransitGatewayAttachments', 5, 1000),
   managedPrefixLists: lister('DescribeManagedPrefixLists', DescribeManagedPrefixListsCommand, 'PrefixLists', 1, 100),
+  routeTables: lister('DescribeRouteTables', DescribeRouteTablesCommand, 'RouteTables', 5, 100),
   // Reservations, flattened below.
   instances: lister('DescribeInstances', DescribeInstancesCommand, 'Reservations', 5, 1000),
 };
@@ -199,6 +202,7 @@ async function fetchInventoryInner(h: AwsClientHandle<EC2Client>, opts: Inventor
   inv.vpcPeeringConnections = get('vpcPeeringConnections');
   inv.transitGatewayAttachments = get('transitGatewayAttachments');
   inv.managedPrefixLists = get('managedPrefixLists');
+  if (byPart.has('routeTables')) inv.routeTables = get('routeTables');
   inv.instances = get<{ Instances?: Inventory['instances'] }>('instances').flatMap((r) => r.Instances ?? []);
 
   // Entries of each managed prefix list (security-group rules refer to them by id).
@@ -352,6 +356,7 @@ export const REQUIRED_IAM_ACTIONS: readonly string[] = [
   'ec2:DescribeTransitGatewayAttachments',
   'ec2:DescribeManagedPrefixLists',
   'ec2:GetManagedPrefixListEntries',
+  'ec2:DescribeRouteTables',
   'ec2:DescribeInstances',
   'ec2:DescribeFlowLogs',
   'logs:FilterLogEvents',
