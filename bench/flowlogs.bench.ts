@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
@@ -31,6 +32,8 @@ interface Scenario {
 
 interface Measured {
   seconds: number;
+  /** Process CPU time (all threads), user + system. */
+  cpuSeconds: number;
   records: number;
   groups: number;
   rssEngineMB: number;
@@ -76,6 +79,11 @@ async function naive(files: string[]): Promise<{ records: number; groups: number
 
 async function runScenario(s: Scenario): Promise<Measured> {
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
+  const cpu = () => {
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e6;
+  };
   let records = 0;
   let groups = 0;
   let rssEngine = 0;
@@ -97,23 +105,40 @@ async function runScenario(s: Scenario): Promise<Measured> {
     groups = engine.table.count;
     rssEngine = maxRssMB();
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpuSeconds = cpu();
     // Materialise the FlowAggregate[] the API returns, to show its cost separately.
     const all = Array.from(engine.table.iterate());
     if (all.length !== groups) throw new Error('materialisation lost groups');
-    return { seconds: secs, records, groups, rssEngineMB: rssEngine, rssPeakMB: maxRssMB() };
+    return { seconds: secs, cpuSeconds, records, groups, rssEngineMB: rssEngine, rssPeakMB: maxRssMB() };
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { seconds, records, groups, rssEngineMB: rssEngine, rssPeakMB: maxRssMB() };
+  return { seconds, cpuSeconds: cpu(), records, groups, rssEngineMB: rssEngine, rssPeakMB: maxRssMB() };
 }
 
-function child(s: Scenario): Measured | { error: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=8192', __filename, '--scenario', JSON.stringify(s)], {
+/** Runs one scenario in a fresh process (the bundled bench, i.e. the code as shipped). */
+function child(bundle: string, s: Scenario): Measured | { error: string } {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', bundle, '--scenario', JSON.stringify(s)], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
   const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
   if (r.status !== 0 || !line) return { error: (r.stderr || r.stdout).split('\n').slice(-6).join(' ').slice(0, 400) };
   return JSON.parse(line) as Measured;
+}
+
+/**
+ * Bundles this file and the flow-log worker with esbuild into bench/data/, as the CLI and the
+ * extension are shipped (under tsx every cross-module reference goes through a getter, which
+ * costs the hot path ~15%).
+ */
+async function bundle(dir: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  const root = join(__dirname, '..');
+  const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, logLevel: 'warning' as const, absWorkingDir: root };
+  const out = join(dir, 'flowlogs-bench.cjs');
+  await esbuild.build({ ...common, entryPoints: [join(__dirname, 'flowlogs.bench.ts')], outfile: out });
+  await esbuild.build({ ...common, entryPoints: [join(root, 'src/core/flowlogs/worker.ts')], outfile: join(dir, 'flowlog-worker.js') });
+  return out;
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
@@ -155,24 +180,29 @@ async function main(): Promise<void> {
     sc(`engine          parse+agg  ${B} gz     2 workers`, 'engine', true, big, true, 2),
     sc(`engine flat-mem parse+agg  ${(big.records * 4) / 1e6}M plain 1 thread (${B} files x4)`, 'engine', true, big, false, 1, 4),
   ];
+  const bundled = await bundle(dir);
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`machine: ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}; load average at start ${load()}`);
   console.log(
-    `${'scenario'.padEnd(62)} ${pad('seconds', 8)} ${pad('records/s', 11)} ${pad('MB/s', 7)} ${pad('groups', 9)} ${pad('RSS engine', 11)} ${pad('RSS peak', 9)}`,
+    `${'scenario'.padEnd(62)} ${pad('wall s', 7)} ${pad('records/s', 11)} ${pad('MB/s', 6)} ${pad('CPU s', 6)} ${pad('rec/CPU-s', 10)} ${pad('groups', 9)} ${pad('RSS engine', 10)} ${pad('RSS peak', 9)}`,
   );
   for (const s of scenarios) {
-    const m = child(s);
+    const m = child(bundled, s);
     if ('error' in m) {
       console.log(`${s.label.padEnd(62)} FAILED: ${m.error}`);
       continue;
     }
     if (m.records !== s.records) console.log(`  (warning: read ${m.records} records, expected ${s.records})`);
     console.log(
-      `${s.label.padEnd(62)} ${pad(m.seconds.toFixed(2), 8)} ${pad(Math.round(m.records / m.seconds).toLocaleString('en-US'), 11)} ` +
-        `${pad((s.bytes / 1e6 / m.seconds).toFixed(0), 7)} ${pad(m.groups.toLocaleString('en-US'), 9)} ` +
-        `${pad(m.rssEngineMB.toFixed(0) + ' MB', 11)} ${pad(m.rssPeakMB.toFixed(0) + ' MB', 9)}`,
+      `${s.label.padEnd(62)} ${pad(m.seconds.toFixed(2), 7)} ${pad(Math.round(m.records / m.seconds).toLocaleString('en-US'), 11)} ` +
+        `${pad((s.bytes / 1e6 / m.seconds).toFixed(0), 6)} ${pad(m.cpuSeconds.toFixed(2), 6)} ${pad(Math.round(m.records / m.cpuSeconds).toLocaleString('en-US'), 10)} ` +
+        `${pad(m.groups.toLocaleString('en-US'), 9)} ${pad(m.rssEngineMB.toFixed(0) + ' MB', 10)} ${pad(m.rssPeakMB.toFixed(0) + ' MB', 9)}`,
     );
   }
-  console.log('RSS engine: peak before FlowAggregate objects are made (1 thread) / at the end (naive, workers);');
-  console.log('RSS peak: including the materialised FlowAggregate[] the API returns. MB/s counts file bytes (compressed for gz).');
+  console.log(`load average at end ${load()}`);
+  console.log('records/s: wall clock; rec/CPU-s: per second of process CPU time (all threads; less sensitive to a busy machine).');
+  console.log('RSS engine: peak before the FlowAggregate objects are made (engine, 1 thread) / at the end (naive; workers, which');
+  console.log('include the merge and the objects). RSS peak: with the FlowAggregate[] the API returns. MB/s counts file bytes (gz: compressed).');
 }
 
 void main().catch((err: unknown) => {

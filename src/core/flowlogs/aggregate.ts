@@ -187,7 +187,8 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
     for (const p of results) {
       const m = await p;
       engine.mergeCounts(m.snapshot);
-      if (m.table) engine.table.merge(m.table);
+      if (m.table && !engine.table.adopt(m.table)) engine.table.merge(m.table);
+      m.table = null;
       bytes += m.bytes;
     }
     return bytes;

@@ -261,6 +261,39 @@ export class FlowTable {
     };
   }
 
+  /**
+   * Takes over a serialised table when this one is empty (its rows are used in place, no copy):
+   * merging worker results then needs memory for one table less.
+   */
+  adopt(t: SerializedTable): boolean {
+    if (this.count !== 0 || this.ifaces.size + this.addrs.size + this.ctxs.size !== 0 || t.count === 0) return false;
+    const K = t.cols.K as Uint32Array;
+    if (K.byteOffset !== 0 || K.buffer.byteLength !== t.count * 64) return false;
+    for (const x of t.ifaces) this.ifaces.internString(x);
+    for (const x of t.addrs) this.addrs.internString(x);
+    for (let i = 0; i < t.ctxs.length; i++) this.ctxNull[this.ctxs.internString(t.ctxs[i])] = nullMaskOf(t.ctxs[i].split(' '));
+    this.K = K;
+    this.V = new Float64Array(K.buffer);
+    this.M = t.cols.M as Uint32Array;
+    this.count = t.count;
+    this.cap = t.count;
+    let size = 8192;
+    while (size < t.count * 2) size *= 2;
+    const slots = new Int32Array(size * 2);
+    const mask = size - 1;
+    for (let g = 0; g < t.count; g++) {
+      const o = g * KS;
+      const h = FlowTable.hash(K[o], K[o + 1], K[o + 2], K[o + 3], K[o + 4] & 0xffff);
+      let slot = h & mask;
+      while (slots[slot * 2] !== 0) slot = (slot + 1) & mask;
+      slots[slot * 2] = g + 1;
+      slots[slot * 2 + 1] = h;
+    }
+    this.slots = slots;
+    this.mask = mask;
+    return true;
+  }
+
   /** Adds another table's groups (a worker's) into this one. */
   merge(t: SerializedTable): void {
     const remap = (it: Interner, list: string[]) => {
