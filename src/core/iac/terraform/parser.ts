@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, type Edit, type Node, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Edit, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { SourceRange } from '../../model/flows';
 import { LineIndex, type ObjEntry, type Val } from '../value';
 import { fastExpr } from './fastexpr';
@@ -389,10 +389,118 @@ export function lowerTree(tree: Tree, filter: BlockFilter = defaultBlockFilter, 
   const src = text ?? root.text;
   current = { src, lines: new LineIndex(src) };
   try {
+    // An error-free tree (the usual case) is walked with a cursor and no per-node objects;
+    // a tree with errors goes through the node-by-node path, which checks every expression.
+    if (!root.hasError) {
+      const cursor = tree.walk();
+      try {
+        return lowerWithCursor(cursor, filter, current);
+      } finally {
+        cursor.delete();
+      }
+    }
     return lowerRoot(root, filter);
   } finally {
     current = null;
   }
+}
+
+function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string; lines: LineIndex }): HclFile {
+  const file: HclFile = { blocks: [], attrs: [], comments: [], problems: [] };
+  const { src, lines } = cur;
+  const text = (): string => src.slice(c.startIndex, c.endIndex);
+  const range = (): SourceRange => lines.range(c.startIndex, c.endIndex);
+  const expr = (): Val => fastExpr(src, c.startIndex, c.endIndex, lines) ?? lowerExpr(c.currentNode);
+  const attribute = (): HclAttr | null => {
+    const r = range();
+    if (!c.gotoFirstChild()) return null;
+    let name = '';
+    let nameRange = r;
+    let val: Val | null = null;
+    do {
+      const t = c.nodeType;
+      if (t === 'identifier' && !name) {
+        name = text();
+        nameRange = range();
+      } else if (t === 'expression') val = expr();
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    if (!name) return null;
+    return { name, nameRange, val: val ?? { k: 'unknown', text: '', r }, range: r };
+  };
+  const body = (attrs: HclAttr[], blocks: HclBlock[] | null, depth: number): void => {
+    if (!c.gotoFirstChild()) return;
+    do {
+      const t = c.nodeType;
+      if (t === 'attribute') {
+        const a = attribute();
+        if (a) attrs.push(a);
+      } else if (t === 'block') {
+        const b = block(depth + 1, true);
+        if (blocks) blocks.push(b);
+      } else if (t === 'comment') file.comments.push({ text: text(), range: range() });
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+  };
+  const block = (depth: number, deep: boolean): HclBlock => {
+    const start = c.startIndex;
+    const end = c.endIndex;
+    const b: HclBlock = { type: '', labels: [], labelRanges: [], range: lines.range(start, end), headerRange: lines.range(start, end), attrs: [], blocks: [], hasError: false };
+    if (!c.gotoFirstChild()) return b;
+    do {
+      const t = c.nodeType;
+      if (t === 'identifier') {
+        if (!b.type) b.type = text();
+        else {
+          b.labels.push(text());
+          b.labelRanges.push(range());
+        }
+      } else if (t === 'string_lit') {
+        const v = fastExpr(src, c.startIndex, c.endIndex, lines);
+        b.labels.push(v && v.k === 'str' ? v.v : text());
+        b.labelRanges.push(range());
+        if (depth === 0 && b.labels.length === 2 && !filter(b.type, b.labels)) deep = false;
+      } else if (t === 'block_start') b.headerRange = lines.range(start, c.endIndex);
+      else if (t === 'body') {
+        if (depth === 0 && !filter(b.type, b.labels)) deep = false;
+        if (deep) body(b.attrs, b.blocks, depth);
+        else collectComments();
+      } else if (t === 'comment') file.comments.push({ text: text(), range: range() });
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    return b;
+  };
+  // Comments inside blocks the extractors skip still matter for suppressions.
+  const collectComments = (): void => {
+    if (!c.gotoFirstChild()) return;
+    do {
+      const t = c.nodeType;
+      if (t === 'comment') file.comments.push({ text: text(), range: range() });
+      else if (t === 'block' || t === 'body') collectComments();
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+  };
+  // config_file → (comment | body)*
+  if (c.gotoFirstChild()) {
+    do {
+      const t = c.nodeType;
+      if (t === 'comment') file.comments.push({ text: text(), range: range() });
+      else if (t === 'body') {
+        if (c.gotoFirstChild()) {
+          do {
+            const u = c.nodeType;
+            if (u === 'block') file.blocks.push(block(0, true));
+            else if (u === 'attribute') {
+              const a = attribute();
+              if (a) file.attrs.push(a);
+            } else if (u === 'comment') file.comments.push({ text: text(), range: range() });
+          } while (c.gotoNextSibling());
+          c.gotoParent();
+        }
+      }
+    } while (c.gotoNextSibling());
+  }
+  return file;
 }
 
 function lowerRoot(root: Node, filter: BlockFilter): HclFile {
