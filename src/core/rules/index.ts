@@ -62,24 +62,38 @@ export function runRules(model: IacModel, o: RuleOptions = {}): Finding[] {
     gatewayEndpointPerGbUsd: o.gatewayEndpointPerGbUsd ?? DEFAULT_GATEWAY_ENDPOINT_PER_GB_USD,
   };
   const out: Finding[] = [];
+  const sups = model.suppressions;
   for (const rule of rules) {
     if (!isRuleEnabled(rule.id, o)) continue;
     const override = o.severity?.[rule.id];
+    const docs = docsPath(rule.id);
     for (const raw of rule.check(model, ctx)) {
-      const sup = model.suppressions.find(
-        (s) => suppressionMatches(s, rule.id) && ((s.resource !== undefined && s.resource === raw.resource && s.file === raw.file) || (s.resource === undefined && s.file === raw.file && rangeContains(s.scope, raw.range))),
-      );
-      const { severity: perFinding, ...rest } = raw;
-      out.push({
-        ...rest,
+      let sup: (typeof sups)[number] | undefined;
+      for (const s of sups) {
+        if (!suppressionMatches(s, rule.id) || s.file !== raw.file) continue;
+        if (s.resource !== undefined ? s.resource === raw.resource : rangeContains(s.scope, raw.range)) {
+          sup = s;
+          break;
+        }
+      }
+      const f: Finding = {
         ruleId: rule.id,
-        severity: override ?? perFinding ?? rule.severity,
+        severity: override ?? raw.severity ?? rule.severity,
         title: rule.title,
-        references: [...rule.references],
-        suppressed: !!sup,
-        ...(sup ? { suppressionReason: sup.reason || '(no reason given)' } : {}),
-        docs: docsPath(rule.id),
-      });
+        message: raw.message,
+        file: raw.file,
+        range: raw.range,
+        resource: raw.resource,
+        references: rule.references.slice(),
+        suppressed: sup !== undefined,
+        elementIds: raw.elementIds,
+        docs,
+      };
+      if (sup) f.suppressionReason = sup.reason || '(no reason given)';
+      if (raw.groupId !== undefined) f.groupId = raw.groupId;
+      if (raw.sgRuleId !== undefined) f.sgRuleId = raw.sgRuleId;
+      if (raw.sourceId !== undefined) f.sourceId = raw.sourceId;
+      out.push(f);
     }
   }
   return sortFindings(out);
