@@ -40,6 +40,8 @@ export interface Seeded {
   securityGroups: { web: string; db: string; client: string };
   prefixListId: string;
   enis: string[];
+  /** Primary private IP of each ENI (same order). */
+  eniIps: string[];
   natGatewayId: string;
   vpcEndpointIds: string[];
   peeringId: string;
@@ -116,9 +118,11 @@ export async function seedNetwork(endpoint: string): Promise<Omit<Seeded, 'flowL
     );
 
     const enis: string[] = [];
+    const eniIps: string[] = [];
     for (const [i, sub] of [subnets[0], subnets[1], subnets[0]].entries()) {
       const e = await c.send(new ec2.CreateNetworkInterfaceCommand({ SubnetId: sub, Groups: [i === 1 ? db : web], Description: `eni ${i}` }));
       enis.push(e.NetworkInterface!.NetworkInterfaceId!);
+      eniIps.push(e.NetworkInterface!.PrivateIpAddress!);
     }
 
     const eip = await c.send(new ec2.AllocateAddressCommand({ Domain: 'vpc' }));
@@ -156,6 +160,7 @@ export async function seedNetwork(endpoint: string): Promise<Omit<Seeded, 'flowL
       securityGroups: { web, db, client },
       prefixListId,
       enis,
+      eniIps,
       natGatewayId: nat.NatGateway!.NatGatewayId!,
       vpcEndpointIds: [gw.VpcEndpoint!.VpcEndpointId!, itf.VpcEndpoint!.VpcEndpointId!],
       peeringId: peer.VpcPeeringConnection!.VpcPeeringConnectionId!,
@@ -168,7 +173,7 @@ export async function seedNetwork(endpoint: string): Promise<Omit<Seeded, 'flowL
 }
 
 /** Synthetic flow-log lines in FLOW_LOG_FORMAT: varied peers, NODATA, and a malformed line. */
-export function flowLogLines(opts: { accountId: string; eni: string; vpc: string; subnet: string; count: number; seed: number; t0: number; spanMs: number }): SeededEvent[] {
+export function flowLogLines(opts: { accountId: string; eni: string; vpc: string; subnet: string; count: number; seed: number; t0: number; spanMs: number; local?: string }): SeededEvent[] {
   const r = rng(opts.seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
   const peers = ['203.0.113.7', '198.51.100.23', '52.94.1.10', '10.0.1.15', '10.1.0.9', '2001:db8::5'];
@@ -184,7 +189,7 @@ export function flowLogLines(opts: { accountId: string; eni: string; vpc: string
       message = `5 ${opts.accountId} ${opts.eni} this line is not a flow record`;
     } else {
       const peer = pick(peers);
-      const local = '10.0.0.' + (10 + (opts.seed % 50));
+      const local = opts.local ?? '10.0.0.' + (10 + (opts.seed % 50));
       const out_ = r() < 0.5;
       const proto = pick([6, 6, 6, 17, 1]);
       const sport = out_ ? 32768 + Math.floor(r() * 20000) : pick([443, 22, 5432]);
@@ -228,7 +233,7 @@ export async function seedAll(endpoint: string, opts: { eventsPerStream?: number
     const spanMs = 45 * 60_000;
     const events: SeededEvent[] = [];
     for (const [i, eni] of net.enis.entries()) {
-      const evs = flowLogLines({ accountId: net.accountId, eni, vpc: net.vpcA, subnet: net.subnets[i % 2], count: opts.eventsPerStream ?? 400, seed: 1000 + i, t0: startTime + i * 7, spanMs });
+      const evs = flowLogLines({ accountId: net.accountId, eni, vpc: net.vpcA, subnet: net.subnets[i % 2], count: opts.eventsPerStream ?? 400, seed: 1000 + i, t0: startTime + i * 7, spanMs, local: net.eniIps[i] });
       const stream = evs[0].logStreamName;
       await l.send(new logs.CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: stream }));
       for (let k = 0; k < evs.length; k += 500) {
