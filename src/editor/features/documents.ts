@@ -160,18 +160,8 @@ export class IacDocuments implements vscode.Disposable {
   }
 
   private linksFor(result: AnalysisResult, path: string): DeployLink[] {
-    if (!core || !result.model.groups.length) return [];
-    const states = [];
-    const statePath = join(dirname(path), 'terraform.tfstate');
-    if (/\.(tf|tfvars)$/i.test(path) && existsSync(statePath)) {
-      try {
-        states.push({ source: statePath, json: JSON.parse(this.readDisk(statePath) ?? 'null'), dir: dirname(path) });
-      } catch (err) {
-        this.s.log.warn('iac.tfstate', { file: statePath, error: String(err instanceof Error ? err.message : err) });
-      }
-    }
-    const groups = result.model.groups.filter((g) => g.file === path);
-    return core.linkDeployed(groups, { terraformStates: states, inventory: this.s.state.inventory });
+    if (!core) return [];
+    return linkGroups(core, result, path, this.s.state.inventory);
   }
 
   private analyze(doc: vscode.TextDocument): DocAnalysis | undefined {
@@ -254,6 +244,25 @@ export class IacDocuments implements vscode.Disposable {
   }
 }
 
+/**
+ * Deployed ids of the groups written in `path`: terraform.tfstate beside a Terraform file, else a
+ * unique name/tag match in the inventory (the core's linkDeployed decides).
+ */
+export function linkGroups(c: IacCore, result: AnalysisResult, path: string, inventory: import('../../core/model/inventory').Inventory | undefined): DeployLink[] {
+  const groups = result.model.groups.filter((g) => g.file === path);
+  if (!groups.length) return [];
+  const states = [];
+  const statePath = join(dirname(path), 'terraform.tfstate');
+  if (/\.(tf|tfvars)$/i.test(path) && existsSync(statePath)) {
+    try {
+      states.push({ source: statePath, json: JSON.parse(readFileSync(statePath, 'utf8')), dir: dirname(path) });
+    } catch {
+      // unreadable or invalid state: fall back to the inventory
+    }
+  }
+  return c.linkDeployed(groups, { terraformStates: states, inventory });
+}
+
 export function toRange(r: { start: { line: number; column: number }; end: { line: number; column: number } }): vscode.Range {
   return new vscode.Range(r.start.line, r.start.column, r.end.line, r.end.column);
 }
@@ -269,7 +278,7 @@ function groupBy<T, V>(items: T[], key: (t: T) => string, value: (t: T) => V): M
   return m;
 }
 
-function toEditorFinding(f: import('../../core/iac').Finding, links: DeployLink[]): EditorFinding {
+export function toEditorFinding(f: import('../../core/iac').Finding, links: DeployLink[]): EditorFinding {
   const deployed = f.groupId ? links.find((l) => l.groupId === f.groupId)?.deployedId : undefined;
   return {
     ruleId: f.ruleId,

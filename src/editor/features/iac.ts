@@ -9,6 +9,7 @@ import { Diagnostics } from './diagnostics';
 import { HoverFeature } from './hover';
 import { CodeLensFeature } from './codeLens';
 import { CodeActionsFeature } from './codeActions';
+import { WorkspaceScan } from './workspaceScan';
 
 /** Terraform by extension or language; CloudFormation candidates by extension (confirmed by content). */
 export const IAC_SELECTOR: vscode.DocumentSelector = [
@@ -25,6 +26,7 @@ export class IacFeatures implements vscode.Disposable {
   readonly hover: HoverFeature;
   readonly codeLens: CodeLensFeature;
   readonly codeActions: CodeActionsFeature;
+  readonly scan: WorkspaceScan;
   private readonly subs: vscode.Disposable[];
 
   constructor(private readonly s: EditorServices) {
@@ -33,17 +35,24 @@ export class IacFeatures implements vscode.Disposable {
     this.hover = new HoverFeature(s, this.documents);
     this.codeLens = new CodeLensFeature(s, this.documents);
     this.codeActions = new CodeActionsFeature(s, this.documents, this.diagnostics);
+    this.scan = new WorkspaceScan(s, this.documents);
     this.subs = [
       vscode.languages.registerHoverProvider(IAC_SELECTOR, this.hover),
       vscode.languages.registerCodeLensProvider(IAC_SELECTOR, this.codeLens),
       vscode.languages.registerCodeActionsProvider(IAC_SELECTOR, this.codeActions, CodeActionsFeature.metadata),
     ];
+    // The workspace scan runs shortly after activation, off the activation path.
+    if (vscode.workspace.workspaceFolders?.length) {
+      const t = setTimeout(() => void this.scan.scan().catch((err) => s.log.error('iac.scan.failed', { error: String(err instanceof Error ? err.message : err) })), 1000);
+      this.subs.push({ dispose: () => clearTimeout(t) });
+    }
   }
 
   /** SARIF 2.1.0 of the findings in every analysed document. */
   async sarif(): Promise<string> {
     const core = await loadIacCore(this.s.context.extensionUri);
-    const findings = this.documents.all().flatMap((a) => a.result.findings.map((f) => ({ ...f, file: vscode.workspace.asRelativePath(f.file, false) })));
+    await this.scan.scan();
+    const findings = this.scan.allFindings().map((f) => ({ ...f, file: vscode.workspace.asRelativePath(f.file, false) }));
     const version = String(this.s.context.extension.packageJSON.version ?? '');
     return JSON.stringify(core.toSarif(findings, core.rules, { toolVersion: version }), null, 2) + '\n';
   }
@@ -51,6 +60,7 @@ export class IacFeatures implements vscode.Disposable {
   dispose(): void {
     for (const d of this.subs) d.dispose();
     this.codeLens.dispose();
+    this.scan.dispose();
     this.diagnostics.dispose();
     this.documents.dispose();
   }

@@ -55,6 +55,15 @@ export class ReportPanels implements vscode.Disposable, vscode.WebviewPanelSeria
     return panel;
   }
 
+  /** The page of an open report (tests check its CSP). */
+  htmlOf(kind: ReportKind): string | undefined {
+    return this.panels.get(kind)?.webview.html;
+  }
+
+  localRoots(): vscode.Uri[] {
+    return [...(this.options().localResourceRoots ?? [])];
+  }
+
   isOpen(kind: ReportKind): boolean {
     return this.panels.has(kind);
   }

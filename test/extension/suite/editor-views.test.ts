@@ -110,6 +110,91 @@ describe('editor: sidebar, reports, commands', () => {
     }
   });
 
+  it('findings tree covers the whole workspace (background scan), by file then severity', async () => {
+    const api = await loadedApi();
+    await api.iac.scan.scan();
+    const files = api.findingsTree.getChildren();
+    const names = files.map((f) => (f.kind === 'file' ? f.uri.split('/').pop() : ''));
+    for (const n of ['security.tf', 'network.tf', 'stack.yaml']) assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
+    const sec = files.find((f) => f.kind === 'file' && f.uri.endsWith('/security.tf'))!;
+    const items = api.findingsTree.getChildren(sec);
+    const order = ['critical', 'high', 'medium', 'low', 'info'];
+    const ranks = items.map((i) => (i.kind === 'finding' ? order.indexOf(i.finding.severity) : -1));
+    assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), 'sorted by severity');
+    const item = api.findingsTree.getTreeItem(items[0]);
+    assert.equal(item.command?.command, 'egressLens.findings.open');
+  });
+
+  it('reveal in code: a flows-tree group opens its Terraform resource', async () => {
+    const api = await loadedApi();
+    await api.iac.scan.scan();
+    const owner = api.flowsTree.ownersOf('sg-0b4a6d8f0c2e30002')[0];
+    assert.ok(owner, 'the web group has flows');
+    assert.ok(api.links.locate('sg-0b4a6d8f0c2e30002').length > 0, 'linked through terraform.tfstate');
+    await vscode.commands.executeCommand('egressLens.flows.revealInCode', owner);
+    const ed = await waitFor(() => vscode.window.activeTextEditor, (e) => !!e && /\.(tf|ya?ml|json)$/.test(e.document.uri.path), { message: 'an editor on the group' });
+    const line = ed!.document.lineAt(ed!.selection.start.line).text;
+    assert.match(line, /resource "aws_security_group" "web"|WebSecurityGroup:/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('exports findings as SARIF 2.1.0', async () => {
+    const dir = mkdtempSync(join(process.env.EGRESS_LENS_TEST_SCRATCH ?? tmpdir(), 'sarif-'));
+    const path = join(dir, 'findings.sarif');
+    await vscode.commands.executeCommand('egressLens.exportReport', { format: 'sarif', uri: path });
+    const sarif = JSON.parse(readFileSync(path, 'utf8'));
+    assert.equal(sarif.version, '2.1.0');
+    const results = sarif.runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+    assert.ok(results.some((r) => r.ruleId === 'EL001'));
+    assert.ok(results.every((r) => !r.locations[0].physicalLocation.artifactLocation.uri.startsWith('/')), 'workspace-relative paths');
+  });
+
+  it('CloudWatch failures are shown as clear errors, and the AWS path is entered when trusted', async function () {
+    this.timeout(60_000); // the AWS sources retry a failing endpoint with backoff before giving up
+    const api = await loadedApi();
+    const before = api.testHooks.counters.awsCalls;
+    const ok = await vscode.commands.executeCommand('egressLens.loadFromCloudWatch', '/aws/vpc/flow-logs');
+    assert.equal(ok, false);
+    assert.ok(api.testHooks.counters.awsCalls > before, 'went through the guarded AWS path');
+    const err = api.state.errors.find((e) => e.source === 'aws');
+    assert.ok(err, 'the error is kept for the Sources view');
+    assert.match(err!.message, /logs:FilterLogEvents|CloudWatch|unavailable|endpoint|500/i);
+    const errorsNode = api.sourcesTree.getChildren().find((n) => n.id === 'errors');
+    assert.ok(errorsNode?.children?.length);
+  });
+
+  it('load flow logs via the command: the same source is replaced, not duplicated', async () => {
+    const api = await loadedApi();
+    const before = api.state.sources.length;
+    const flows = api.state.analysis!.flows.length;
+    assert.equal(await vscode.commands.executeCommand('egressLens.loadFromFiles', api.state.sources[0].detail), true);
+    assert.equal(api.state.sources.length, before);
+    assert.equal(api.state.analysis!.flows.length, flows);
+  });
+
+  it('report webview: strict CSP with a nonce, scripts and styles only from media/', async () => {
+    const api = await loadedApi();
+    await vscode.commands.executeCommand('egressLens.showCostReport');
+    const html = api.reports.htmlOf('cost')!;
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1];
+    assert.match(csp, /default-src 'none'/);
+    const nonce = /script-src 'nonce-([A-Za-z0-9]+)'/.exec(csp)![1];
+    assert.ok(nonce.length >= 32);
+    const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
+    assert.ok(scripts.length > 0 && scripts.every((a) => a.includes(`nonce="${nonce}"`) && /src="[^"]*\/media\/report\.js"/.test(a)));
+    const local = html.replace(/https:\/\/[^"\s]*vscode-cdn\.net[^"\s]*/g, '').replace(new RegExp(csp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g'), '');
+    assert.doesNotMatch(local, /https?:\/\//, 'no remote content');
+    assert.deepEqual(api.reports.localRoots().map((u) => u.path.split('/').pop()), ['media']);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('walkthrough steps point at media that exists', async () => {
+    const ext = vscode.extensions.getExtension('egress-lens.egress-lens')!;
+    const steps = (ext.packageJSON.contributes.walkthroughs[0].steps as { media: { markdown: string } }[]);
+    assert.ok(steps.length >= 4);
+    for (const st of steps) await vscode.workspace.fs.stat(vscode.Uri.joinPath(ext.extensionUri, st.media.markdown));
+  });
+
   it('status bar data: window and cost come from the analysis', async () => {
     const api = await loadedApi();
     const a = api.state.analysis!;
