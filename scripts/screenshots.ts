@@ -25,7 +25,8 @@ type Step =
   | { do: 'keys'; keys: string[] }
   | { do: 'click'; selector: string }
   | { do: 'hover'; selector: string }
-  | { do: 'waitFor'; selector: string; timeoutMs?: number }
+  /** Wait until `selector` is visible (or only in the DOM, with state 'attached'). */
+  | { do: 'waitFor'; selector: string; timeoutMs?: number; state?: 'visible' | 'attached' }
   /** Wait until nothing matches `selector` (e.g. progress bars gone). */
   | { do: 'waitForHidden'; selector: string; timeoutMs?: number }
   | { do: 'wait'; ms: number }
@@ -48,7 +49,7 @@ const SCENES: Scene[] = [
     steps: [
       { do: 'open', file: 'terraform/security.tf' },
       { do: 'goto', file: 'terraform/security.tf', text: 'cidr_blocks       = var.admin_cidrs', offset: 2 },
-      { do: 'waitFor', selector: '.codelens-decoration', timeoutMs: 30_000 }, // analysis ready
+      { do: 'waitFor', selector: '.codelens-decoration', state: 'attached', timeoutMs: 90_000 }, // analysis ready
       { do: 'wait', ms: 1000 },
       { do: 'command', title: 'Show or Focus Hover' },
       { do: 'waitFor', selector: '.monaco-hover:not(.hidden) .hover-contents' },
@@ -78,6 +79,14 @@ const SCENES: Scene[] = [
 ];
 
 const OUT_DIR = join(repoRoot, 'docs', 'images');
+
+/** User settings for the pictures (on top of the harness's quiet defaults). */
+const SCREENSHOT_SETTINGS: Record<string, unknown> = {
+  'workbench.colorTheme': 'Default Dark Modern',
+  'editor.minimap.enabled': false,
+  'editor.stickyScroll.enabled': false,
+  'breadcrumbs.enabled': false,
+};
 
 /** Opens the command palette (F1) and accepts the first item for `text` (with its prefix). */
 async function quickInput(page: Page, text: string): Promise<void> {
@@ -127,7 +136,7 @@ async function runStep(page: Page, step: Step): Promise<void> {
       await page.locator(step.selector).first().hover({ timeout: 10_000 });
       return;
     case 'waitFor':
-      await page.locator(step.selector).first().waitFor({ state: 'visible', timeout: step.timeoutMs ?? 30_000 });
+      await page.locator(step.selector).first().waitFor({ state: step.state ?? 'visible', timeout: step.timeoutMs ?? 30_000 });
       return;
     case 'waitForHidden':
       await page.locator(step.selector).first().waitFor({ state: 'hidden', timeout: step.timeoutMs ?? 30_000 });
@@ -159,7 +168,7 @@ async function main(): Promise<number> {
   const install = await ensureCodeServer();
   buildExtension();
   mkdirSync(OUT_DIR, { recursive: true });
-  const server = await startCodeServer(install, { userSettings: { ...QUIET_SETTINGS, 'workbench.colorTheme': 'Default Dark Modern' } });
+  const server = await startCodeServer(install, { userSettings: { ...QUIET_SETTINGS, ...SCREENSHOT_SETTINGS } });
   const browser = await openBrowser({ headless: !values.headed, width: 1280, height: 960 });
   const failed: string[] = [];
   try {
