@@ -127,8 +127,19 @@
     );
   }
 
+  function focus(text) {
+    let first = null;
+    for (const tr of document.querySelectorAll('tbody tr')) {
+      const hit = tr.textContent.includes(text);
+      tr.classList.toggle('focused', hit);
+      if (hit && !first) first = tr;
+    }
+    if (first) first.scrollIntoView({ block: 'center' });
+  }
+
   window.addEventListener('message', (ev) => {
     const m = ev.data;
+    if (m && m.type === 'focus') focus(m.text);
     if (m && m.type === 'model') {
       current = m.model;
       vscode.setState({ ...(vscode.getState() || {}), kind, model: current });

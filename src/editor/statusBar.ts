@@ -19,7 +19,7 @@ export class StatusBar implements vscode.Disposable {
 
   render(): void {
     const s = this.state;
-    const who = `${s.aws.profile || 'default'}/${s.aws.region || 'no region'}`;
+    const who = `${s.aws.profile || 'default'}/${s.aws.region || s.inventory?.region || 'no region'}`;
     const a = s.analysis;
     if (s.busy) {
       this.item.text = `$(sync~spin) Egress Lens`;

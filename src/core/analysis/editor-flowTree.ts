@@ -29,6 +29,8 @@ export interface EditorFlow {
   path: TrafficPathKind;
   securityGroupIds: string[];
   costUsd: number;
+  /** What the interface is (instance, nat-gateway, vpc-endpoint …) when the inventory says. */
+  interfaceKind?: string;
 }
 
 export interface FlowFilter {
@@ -37,6 +39,8 @@ export interface FlowFilter {
   minBytes?: number;
   /** Only flows of interfaces in this security group. */
   securityGroupId?: string;
+  /** Only flows with this peer address. */
+  peerAddr?: string;
   /** Unix seconds; a flow is kept when its [firstSeen, lastSeen] overlaps. */
   start?: number;
   end?: number;
@@ -63,6 +67,7 @@ export interface FlowNode extends FlowTotals {
   /** owner: security-group ids (or empty when keyed by interface). */
   securityGroupIds: string[];
   interfaceIds: string[];
+  interfaceKind?: string;
   peerAddr?: string;
   peerClass?: PeerClass;
   path?: TrafficPathKind;
@@ -87,6 +92,7 @@ export function matchesFilter(f: EditorFlow, filter: FlowFilter): boolean {
   if (filter.classes && filter.classes.length && !filter.classes.includes(f.peerClass)) return false;
   if (filter.minBytes && flowBytes(f) < filter.minBytes) return false;
   if (filter.securityGroupId && !f.securityGroupIds.includes(filter.securityGroupId)) return false;
+  if (filter.peerAddr && f.peerAddr !== filter.peerAddr) return false;
   if (filter.start !== undefined && toSeconds(f.lastSeen) < filter.start) return false;
   if (filter.end !== undefined && toSeconds(f.firstSeen) > filter.end) return false;
   return true;
@@ -155,6 +161,7 @@ export function buildFlowTree(flows: readonly EditorFlow[], filter: FlowFilter =
     const owner = child(root, index, ownerKey, () => {
       const n = emptyNode('', 'owner', sgs.length ? sgs.join(' + ') : f.interfaceId, f.direction);
       n.securityGroupIds = sgs;
+      if (!sgs.length && f.interfaceKind && f.interfaceKind !== 'unknown') n.interfaceKind = f.interfaceKind;
       return n;
     });
     const peer = child(owner, index, f.peerAddr, () => {

@@ -26,6 +26,7 @@ export async function revealFlows(s: EditorServices, link: ReportLink): Promise<
   const filter: FlowFilter = {};
   if (link.securityGroupId) filter.securityGroupId = link.securityGroupId;
   if (link.classes) filter.classes = link.classes;
+  if (link.peerAddr) filter.peerAddr = link.peerAddr;
   if (link.start !== undefined) filter.start = link.start;
   if (link.end !== undefined) filter.end = link.end;
   s.state.setFilter(filter);
@@ -132,7 +133,8 @@ export function registerFlowCommands(s: EditorServices): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand(CommandId.FlowsShowInReport, async (node?: FlowNode) => {
       s.reports.show('cost');
-      if (node?.securityGroupIds.length) s.log.info('report.focus', { group: node.securityGroupIds.join('+') });
+      const focus = node?.kind === 'peer' || node?.kind === 'port' ? node.peerAddr : node?.securityGroupIds[0];
+      if (focus) s.reports.focus('cost', focus);
     }),
   ];
 }

@@ -15,6 +15,7 @@ const CLASS_ICON: Record<string, string> = { internet: 'globe', 'cross-az': 'arr
 export function describeFilter(f: FlowFilter): string {
   const parts: string[] = [];
   if (f.securityGroupId) parts.push(f.securityGroupId);
+  if (f.peerAddr) parts.push(`peer ${f.peerAddr}`);
   if (f.action) parts.push(f.action);
   if (f.classes?.length) parts.push(f.classes.map(peerClassLabel).join(', '));
   if (f.minBytes) parts.push(`≥ ${formatBytes(f.minBytes)}`);
@@ -89,18 +90,27 @@ export class FlowsTree implements vscode.TreeDataProvider<FlowNode>, vscode.Disp
   getTreeItem(n: FlowNode): vscode.TreeItem {
     const collapsible =
       n.kind === 'port' ? vscode.TreeItemCollapsibleState.None : n.kind === 'direction' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
-    const item = new vscode.TreeItem(n.label, collapsible);
+    const groups = this.state.analysis?.groups ?? {};
+    let label = n.label;
+    if (n.kind === 'owner' && n.securityGroupIds.length) {
+      const names = n.securityGroupIds.map((id) => groups[id]?.name ?? id);
+      if (names.some((x, i) => x !== n.securityGroupIds[i])) label = names.join(' + ');
+    } else if (n.kind === 'owner' && n.interfaceKind) {
+      label = `${n.label} (${n.interfaceKind})`;
+    }
+    const item = new vscode.TreeItem(label, collapsible);
     item.id = n.id;
     item.description = `${formatBytes(n.bytes)} · ${formatCount(n.packets)} pkts · ${formatUsd(n.costUsd)}`;
     if (n.kind === 'peer') item.description = `${n.peerClass ? peerClassLabel(n.peerClass) : ''} via ${n.path ?? '?'} · ${item.description}`;
     if (n.kind === 'direction') item.description = `${formatCount(n.flows)} flows · ${item.description}`;
+    if (n.kind === 'owner' && label !== n.label) item.description = `${n.securityGroupIds.length ? n.securityGroupIds.join(' + ') + ' · ' : ''}${item.description}`;
     const owner = n.securityGroupIds.length ? 'sg' : 'eni';
     item.contextValue = n.kind === 'direction' ? 'flow.direction' : `flow.${n.kind}.${owner}`;
     item.iconPath = new vscode.ThemeIcon(
       n.kind === 'direction' ? DIRECTION_ICON[n.direction] : n.kind === 'owner' ? (owner === 'sg' ? 'shield' : 'plug') : n.kind === 'peer' ? CLASS_ICON[n.peerClass ?? 'unknown'] : n.rejected === n.flows ? 'circle-slash' : 'symbol-number',
     );
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${n.label}** (${n.direction})\n\n`);
+    md.appendMarkdown(`**${label}** (${n.direction})\n\n`);
     md.appendMarkdown(`| | |\n|---|---:|\n| bytes | ${formatBytes(n.bytes)} |\n| packets | ${n.packets.toLocaleString('en-US')} |\n| flows | ${n.flows} |\n| rejected | ${n.rejected} |\n| cost | ${formatUsd(n.costUsd)} |\n`);
     if (n.peerClass) md.appendMarkdown(`\nPeer class **${peerClassLabel(n.peerClass)}**, path **${n.path}**`);
     if (n.interfaceIds.length && n.kind !== 'direction') md.appendMarkdown(`\n\nInterfaces: ${n.interfaceIds.slice(0, 6).join(', ')}${n.interfaceIds.length > 6 ? ' …' : ''}`);

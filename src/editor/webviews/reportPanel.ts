@@ -55,6 +55,11 @@ export class ReportPanels implements vscode.Disposable, vscode.WebviewPanelSeria
     return panel;
   }
 
+  /** Highlights the table rows mentioning `text` (a group id or a peer address). */
+  focus(kind: ReportKind, text: string): void {
+    void this.panels.get(kind)?.webview.postMessage({ type: 'focus', text });
+  }
+
   /** The page of an open report (tests check its CSP). */
   htmlOf(kind: ReportKind): string | undefined {
     return this.panels.get(kind)?.webview.html;
