@@ -85,7 +85,7 @@ export async function* readLogEventPages(h: AwsClientHandle<CloudWatchLogsClient
       const logStreamName = e.logStreamName ?? '';
       page.push({ message, logStreamName, timestamp: e.timestamp ?? 0, eventId: e.eventId });
       progress.bytes += Buffer.byteLength(message, 'utf8') + 1;
-      if (!streams.has(logStreamName)) streams.add(logStreamName);
+      streams.add(logStreamName);
     }
     progress.events += page.length;
     progress.pages++;

@@ -125,9 +125,9 @@ export async function* readS3Object(h: AwsClientHandle<S3Client>, opts: S3ReadOp
       if (classifyError(err) !== 'transient' || failures >= maxAttempts) {
         throw toAwsSourceError(err, { service: 's3', operation: 'GetObject', region: h.region, endpoint: h.endpoint, profile: h.profile, resource, attempts: failures });
       }
-      retry.onRetry?.({ attempt: failures, delayMs: 0, kind: 'transient', error: err });
-      const base = retry.baseDelayMs ?? 100;
-      await sleep(Math.min(retry.maxDelayMs ?? 10_000, base * 2 ** (failures - 1)) * (retry.random ?? Math.random)(), opts.signal);
+      const delayMs = Math.round(Math.min(retry.maxDelayMs ?? 10_000, (retry.baseDelayMs ?? 100) * 2 ** (failures - 1)) * (retry.random ?? Math.random)());
+      retry.onRetry?.({ attempt: failures, delayMs, kind: 'transient', error: err });
+      await sleep(delayMs, opts.signal);
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
       body.destroy();
