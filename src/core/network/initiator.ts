@@ -122,9 +122,11 @@ export function decideInitiator(c: Conversation, ctx: InitiatorContext): Initiat
     return { initiator: 'peer', rule: 'one-sided', evidence: `one-sided: only packets from ${c.peerAddr} logged, no reply` };
   }
 
+  const anyFlags = c.protocol === 6 && ((c.out?.tcpFlags ?? 0) | (c.in?.tcpFlags ?? 0)) !== 0;
+  const flagsNote = anyFlags ? 'tcp-flags inconclusive (SYN seen from both sides)' : 'no tcp-flags';
   let reason: string;
-  if (!ports) reason = `${protocolName(c.protocol)} has no ports, no tcp-flags, and both directions were logged`;
-  else if (c.localPort <= WELL_KNOWN_MAX && c.peerPort <= WELL_KNOWN_MAX) reason = `both ports well-known (${c.localPort}, ${c.peerPort}) and no tcp-flags`;
-  else reason = `no tcp-flags, no listening port known, ports ${c.localPort} and ${c.peerPort} are both ${c.localPort >= EPHEMERAL_MIN ? 'ephemeral' : 'registered'}`;
+  if (!ports) reason = `${protocolName(c.protocol)} has no ports, ${flagsNote}, and both directions were logged`;
+  else if (c.localPort <= WELL_KNOWN_MAX && c.peerPort <= WELL_KNOWN_MAX) reason = `both ports well-known (${c.localPort}, ${c.peerPort}), ${flagsNote}`;
+  else reason = `${flagsNote}, no listening port known, ports ${c.localPort} and ${c.peerPort} are both ${c.localPort >= EPHEMERAL_MIN ? 'ephemeral' : 'registered'}`;
   return { initiator: null, rule: 'none', evidence: `unknown: ${reason}` };
 }

@@ -229,3 +229,15 @@ test('NAT gateway interface: pkt-*addr give the inside host and the real peer (t
   assert.equal(outside.path, 'igw');
   assert.equal(outside.direction, 'egress');
 });
+
+test('unknown: conflicting TCP flags (SYN from both sides, e.g. a reused port pair) fall through and say so', () => {
+  const f = only(pair(WORKER, ['10.0.2.20', 40000], ['192.0.2.83', 50000], { flagsAB: 2, flagsBA: 2 }));
+  assert.equal(f.direction, 'unknown');
+  assert.match(f.directionEvidence, /tcp-flags inconclusive/);
+});
+
+test('well-known ports on both sides (e.g. NTP 123 ↔ 123) → unknown with the reason', () => {
+  const f = only(pair(WORKER, ['10.0.2.20', 123], ['192.0.2.84', 123], { protocol: 17 }));
+  assert.equal(f.direction, 'unknown');
+  assert.match(f.directionEvidence, /both ports well-known \(123, 123\), no tcp-flags/);
+});
