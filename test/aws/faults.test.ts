@@ -12,6 +12,7 @@ import { createEc2Client, createLogsClient, type AwsConnectionOptions } from '..
 import { fetchInventory } from '../../src/core/sources/aws/ec2-inventory';
 import { aggregateCloudWatchFlowLogs, readLogEvents, type CloudWatchProgress, type LogEvent } from '../../src/core/sources/aws/cloudwatch';
 import { parseLogFormat } from '../../src/core/flowlogs';
+import { aggregateFromCloudWatch } from '../../src/core/sources/aws';
 import { AwsSourceError } from '../../src/core/sources/aws/errors';
 import type { RetryInfo } from '../../src/core/sources/aws/retry';
 import { rng } from './seed';
@@ -319,6 +320,26 @@ describe('credential and permission errors are clear', () => {
       assert.match(e.message, /not allowed to call logs:FilterLogEvents/);
     });
     proxy.setRespond(undefined);
+  });
+
+  it('without ec2:DescribeFlowLogs a named log group is still read; without a name the error says what is missing', async () => {
+    proxy.setRespond((r) =>
+      r.operation === 'DescribeFlowLogs' ? awsError(r.protocol, 403, 'UnauthorizedOperation', 'You are not authorized to perform this operation.') : undefined,
+    );
+    try {
+      const c = conn(proxy.endpoint);
+      const named = await aggregateFromCloudWatch(c, { logGroupNames: [seeded.logGroupName], fields: FLOW_LOG_FIELDS, startTime: seeded.startTime, endTime: seeded.endTime });
+      assert.equal(named.result.counts.lines, seeded.events.length);
+      assert.equal(named.flowLogs.length, 0);
+      await assert.rejects(aggregateFromCloudWatch(c, { startTime: seeded.startTime, endTime: seeded.endTime }), (err: unknown) => {
+        assert.ok(err instanceof AwsSourceError);
+        assert.equal(err.kind, 'access-denied');
+        assert.match(err.message, /not allowed to call ec2:DescribeFlowLogs/);
+        return true;
+      });
+    } finally {
+      proxy.setRespond(undefined);
+    }
   });
 
   it('missing credentials: the default chain finds none', async () => {
