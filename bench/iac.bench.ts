@@ -104,7 +104,8 @@ export function generateTerraform(lines: number): string {
     }
     out.push('');
   }
-  return out.slice(0, lines).join('\n') + '\n';
+  // Whole blocks only (a cut block would be a syntax error and take the error-recovery path).
+  return out.join('\n') + '\n';
 }
 
 function median(xs: number[]): number {
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
   await initIac();
   const text = generateTerraform(5000);
   const lineCount = text.split('\n').length - 1;
+  const broken = generateTerraform(5000).slice(0, -200); // the same file cut mid-block: the error path
 
   // Full parse + all rules.
   let findings = 0;
@@ -143,6 +145,21 @@ async function main(): Promise<void> {
     }
     findings = r.findings.length;
     groups = r.model.groups.length;
+  }
+
+  // The same file cut mid-block (as while typing): tree-sitter recovers, lowering checks every node.
+  const brokenFull: number[] = [];
+  const brokenCpu: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    analyzeTerraformModule([{ path: 'main.tf', hcl: parseTerraform(broken) }]);
+    const t1 = performance.now();
+    const c = process.cpuUsage(c0);
+    if (i >= 10) {
+      brokenFull.push(t1 - t0);
+      brokenCpu.push((c.user + c.system) / 1000);
+    }
   }
 
   // Incremental: edit one line (a CIDR) back and forth.
@@ -186,6 +203,7 @@ async function main(): Promise<void> {
   console.log(`  full parse + model + all rules   median ${fmt(median(full))}  p95 ${fmt(p95(full))}  ${verdict(median(full), 30)}`);
   console.log(`    CPU time of this process          median ${fmt(median(fullCpu))}  (wall time is inflated when other processes compete for the cores)`);
   console.log(`    of which tree-sitter parse + lower  median ${fmt(median(parseOnly))}`);
+  console.log(`  same, file cut mid-block (syntax error) median ${fmt(median(brokenFull))}  CPU ${fmt(median(brokenCpu))}`);
   console.log(`  incremental re-parse, 1-line edit median ${fmt(median(incr))}  p95 ${fmt(p95(incr))}  ${verdict(median(incr), 5)}`);
   console.log(`    CPU time of this process          median ${fmt(median(incrCpu))}`);
   console.log(`  editor step (re-parse + model + rules) median ${fmt(median(editorStep))}  p95 ${fmt(p95(editorStep))}`);

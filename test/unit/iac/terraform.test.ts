@@ -59,6 +59,16 @@ describe('Terraform parsing and ranges', () => {
     assert.ok(model.groups.some((g) => g.address === 'aws_security_group.bastion'));
   });
 
+  it('blocks without errors come out the same whether or not another block is broken', () => {
+    const broken = analyzeText('main.tf', `${BASTION}\nresource "aws_security_group" "half" {\n  ingress {\n    cidr_blocks = [\n`).model;
+    const clean = analyzeText('main.tf', BASTION).model;
+    assert.deepEqual(broken.groups.find((g) => g.address === 'aws_security_group.bastion'), clean.groups[0]);
+    assert.deepEqual(broken.rules.filter((r) => r.resource === 'aws_security_group.bastion'), clean.rules);
+    const brokenFirst = analyzeText('main.tf', `resource "aws_security_group" "half" {\n  ingress = \n}\n${BASTION}`);
+    assert.ok(brokenFirst.findings.some((f) => f.ruleId === 'EL001' && f.resource === 'aws_security_group.bastion'));
+    assert.ok(brokenFirst.problems.length > 0);
+  });
+
   it('garbage never throws', () => {
     for (const junk of ['', '}}}', 'resource', 'resource "aws_security_group" {', '"\\', 'x = [1,', '\u0000\u0001']) {
       const r = analyzeText('junk.tf', junk);

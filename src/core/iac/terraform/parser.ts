@@ -357,6 +357,27 @@ export function lowerBlock(n: Node, deep: boolean): HclBlock {
   return block;
 }
 
+const TOP_LEVEL = new Set(['resource', 'data', 'module', 'variable', 'locals', 'output', 'provider', 'terraform']);
+
+/**
+ * Error recovery can nest the blocks after a half-typed one inside it (the missing `}`): such
+ * nested `resource`/`module`/… blocks with their labels are taken out and returned as top-level.
+ */
+function hoistSwallowed(b: HclBlock): HclBlock[] {
+  const out: HclBlock[] = [];
+  const keep: HclBlock[] = [];
+  for (const n of b.blocks) {
+    const minLabels = n.type === 'resource' || n.type === 'data' ? 2 : n.type === 'locals' || n.type === 'terraform' ? 0 : 1;
+    if (TOP_LEVEL.has(n.type) && n.labels.length >= minLabels && (b.type !== 'terraform' || n.type !== 'provider')) out.push(n, ...hoistSwallowed(n));
+    else {
+      keep.push(n);
+      out.push(...hoistSwallowed(n));
+    }
+  }
+  b.blocks = keep;
+  return out;
+}
+
 /** Which top-level blocks the extractors read in full; the others keep only their header. */
 export type BlockFilter = (type: string, labels: string[]) => boolean;
 
@@ -389,23 +410,23 @@ export function lowerTree(tree: Tree, filter: BlockFilter = defaultBlockFilter, 
   const src = text ?? root.text;
   current = { src, lines: new LineIndex(src) };
   try {
-    // An error-free tree (the usual case) is walked with a cursor and no per-node objects;
-    // a tree with errors goes through the node-by-node path, which checks every expression.
-    if (!root.hasError) {
-      const cursor = tree.walk();
-      try {
-        return lowerWithCursor(cursor, filter, current);
-      } finally {
-        cursor.delete();
-      }
+    // Walked with a cursor (no per-node objects). When the tree has errors, each top-level block
+    // is checked and a block containing errors goes through the node-by-node path instead,
+    // which turns every expression with an error into 'unknown'.
+    const cursor = tree.walk();
+    try {
+      const file = lowerWithCursor(cursor, filter, current, root.hasError);
+      collectProblems(root, file.problems);
+      return file;
+    } finally {
+      cursor.delete();
     }
-    return lowerRoot(root, filter);
   } finally {
     current = null;
   }
 }
 
-function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string; lines: LineIndex }): HclFile {
+function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string; lines: LineIndex }, hasErrors: boolean): HclFile {
   const file: HclFile = { blocks: [], attrs: [], comments: [], problems: [] };
   const { src, lines } = cur;
   const text = (): string => src.slice(c.startIndex, c.endIndex);
@@ -428,12 +449,27 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
     if (!name) return null;
     return { name, nameRange, val: val ?? { k: 'unknown', text: '', r }, range: r };
   };
+  // `name = expr` read from the text: the attribute node spans exactly that (no cursor steps).
+  const NAME = /[A-Za-z_][\w-]*/y;
+  const attributeFromText = (start: number, end: number): HclAttr | null => {
+    NAME.lastIndex = start;
+    const m = NAME.exec(src);
+    if (!m) return null;
+    let i = start + m[0].length;
+    while (i < end && (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9)) i++;
+    if (src.charCodeAt(i) !== 61 || src.charCodeAt(i + 1) === 61) return null;
+    i++;
+    while (i < end && (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9)) i++;
+    const val = fastExpr(src, i, end, lines);
+    if (!val) return null;
+    return { name: m[0], nameRange: lines.range(start, start + m[0].length), val, range: lines.range(start, end) };
+  };
   const body = (attrs: HclAttr[], blocks: HclBlock[] | null, depth: number): void => {
     if (!c.gotoFirstChild()) return;
     do {
       const t = c.nodeType;
       if (t === 'attribute') {
-        const a = attribute();
+        const a = attributeFromText(c.startIndex, c.endIndex) ?? attribute();
         if (a) attrs.push(a);
       } else if (t === 'block') {
         const b = block(depth + 1, true);
@@ -456,9 +492,11 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
           b.labelRanges.push(range());
         }
       } else if (t === 'string_lit') {
-        const v = fastExpr(src, c.startIndex, c.endIndex, lines);
-        b.labels.push(v && v.k === 'str' ? v.v : text());
-        b.labelRanges.push(range());
+        const ls = c.startIndex;
+        const le = c.endIndex;
+        const v = fastExpr(src, ls, le, lines);
+        b.labels.push(v && v.k === 'str' ? v.v : src.slice(ls, le));
+        b.labelRanges.push(lines.range(ls, le));
         if (depth === 0 && b.labels.length === 2 && !filter(b.type, b.labels)) deep = false;
       } else if (t === 'block_start') b.headerRange = lines.range(start, c.endIndex);
       else if (t === 'body') {
@@ -469,6 +507,12 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
     } while (c.gotoNextSibling());
     c.gotoParent();
     return b;
+  };
+  const visitComments = (n: Node): void => {
+    for (const k of kids(n)) {
+      if (k.type === 'comment') file.comments.push({ text: k.text, range: rng(k) });
+      else if (k.type === 'body' || k.type === 'block' || k.type === 'ERROR') visitComments(k);
+    }
   };
   // Comments inside blocks the extractors skip still matter for suppressions.
   const collectComments = (): void => {
@@ -485,53 +529,48 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
     do {
       const t = c.nodeType;
       if (t === 'comment') file.comments.push({ text: text(), range: range() });
-      else if (t === 'body') {
+      else if (t === 'ERROR') {
+        const node = c.currentNode;
+        for (const b of namedKids(node)) {
+          if (b.type === 'block' && !b.hasError) {
+            const head = lowerBlock(b, false);
+            file.blocks.push(filter(head.type, head.labels) ? lowerBlock(b, true) : head);
+          }
+        }
+        visitComments(node);
+      } else if (t === 'body') {
         if (c.gotoFirstChild()) {
           do {
             const u = c.nodeType;
-            if (u === 'block') file.blocks.push(block(0, true));
-            else if (u === 'attribute') {
-              const a = attribute();
+            if (u === 'block') {
+              const node = hasErrors ? c.currentNode : null;
+              if (node && node.hasError) {
+                const b = lowerBlock(node, true);
+                file.blocks.push(b, ...hoistSwallowed(b));
+                visitComments(node);
+              } else file.blocks.push(block(0, true));
+            } else if (u === 'attribute') {
+              const node = hasErrors ? c.currentNode : null;
+              const a = node && node.hasError ? lowerAttr(node) : attribute();
               if (a) file.attrs.push(a);
             } else if (u === 'comment') file.comments.push({ text: text(), range: range() });
+            else if (u === 'ERROR') {
+              // Complete blocks can end up inside an ERROR node when recovery swallows them.
+              const node = c.currentNode;
+              for (const b of namedKids(node)) {
+                if (b.type === 'block' && !b.hasError) {
+                  const head = lowerBlock(b, false);
+                  file.blocks.push(filter(head.type, head.labels) ? lowerBlock(b, true) : head);
+                }
+              }
+              visitComments(node);
+            }
           } while (c.gotoNextSibling());
           c.gotoParent();
         }
       }
     } while (c.gotoNextSibling());
   }
-  return file;
-}
-
-function lowerRoot(root: Node, filter: BlockFilter): HclFile {
-  const file: HclFile = { blocks: [], attrs: [], comments: [], problems: [] };
-  const visitComments = (n: Node): void => {
-    for (const c of kids(n)) {
-      if (c.type === 'comment') file.comments.push({ text: c.text, range: rng(c) });
-      else if (c.type === 'body' || c.type === 'block' || c.type === 'ERROR') visitComments(c);
-    }
-  };
-  visitComments(root);
-  let top: Node = root;
-  for (const c of namedKids(root)) if (c.type === 'body') top = c;
-  for (const c of namedKids(top)) {
-    if (c.type === 'block') {
-      const head = lowerBlock(c, false);
-      file.blocks.push(filter(head.type, head.labels) ? lowerBlock(c, true) : head);
-    } else if (c.type === 'attribute') {
-      const a = lowerAttr(c);
-      if (a) file.attrs.push(a);
-    } else if (c.type === 'ERROR') {
-      // Complete blocks can end up inside an ERROR node when recovery swallows them.
-      for (const b of namedKids(c)) {
-        if (b.type === 'block' && !b.hasError) {
-          const head = lowerBlock(b, false);
-          file.blocks.push(filter(head.type, head.labels) ? lowerBlock(b, true) : head);
-        }
-      }
-    }
-  }
-  collectProblems(root, file.problems);
   return file;
 }
 
