@@ -143,8 +143,10 @@ export class FlowTable {
     this.cap = n;
     // Rehash from the old slots (they keep each hash): no row is read.
     const old = this.slots;
-    const slots = new Int32Array(n * 4);
-    const mask = n * 2 - 1;
+    let size = 8192;
+    while (size < n * 2) size *= 2; // a power of two (cap need not be one after adopt())
+    const slots = new Int32Array(size * 2);
+    const mask = size - 1;
     for (let i = 0; i < old.length; i += 2) {
       const g1 = old[i];
       if (g1 === 0) continue;

@@ -194,3 +194,15 @@ test('worker threads give the same result as one thread', async () => {
   assert.deepEqual(two.window, one.window);
   assert.equal(two.bytes, one.bytes);
 });
+
+test('a table adopted from a worker keeps growing correctly', async () => {
+  const { FlowTable } = await import('../../../src/core/flowlogs/table');
+  const a = new FlowTable();
+  for (let i = 0; i < 5000; i++) a.find(1, i, 2, 443, 6 * 4 + 1);
+  const b = new FlowTable();
+  assert.ok(b.adopt(a.serialize()));
+  for (let i = 0; i < 20000; i++) b.find(1, i, 2, 443, 6 * 4 + 1);
+  assert.equal(b.count, 20000);
+  assert.equal(b.find(1, 4999, 2, 443, 6 * 4 + 1), 4999);
+  assert.equal(b.inserted, false);
+});
