@@ -1,13 +1,16 @@
 // Desktop route of the extension-host suite, for contributors with internet access:
 //   npm run test:electron [-- --group suite,restricted] [--grep text] [--version 1.139.1]
-// @vscode/test-electron downloads VS Code (cached in .vscode-test/) and runs the same bundled
-// mocha groups as the offline route (test/extension/run.ts), one VS Code launch per group.
+// @vscode/test-electron downloads VS Code (cached in .vscode-test/); each bundled mocha group of
+// the offline route (test/extension/run.ts) then runs in one VS Code launch. VS Code is started
+// here rather than through test-electron's runTests(), which always adds --disable-workspace-trust
+// and so cannot run the restricted-mode group.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
+import { spawn } from 'node:child_process';
+import { downloadAndUnzipVSCode } from '@vscode/test-electron';
 import { startAwsTripwire } from './harness/awsTripwire';
 import { buildExtension, bundleSuites, suiteGroups } from './harness/bundle';
 import { RESULT_MARKER, groupEnvironment, groupOptions, groupSettings, unrelatedWorkspace, type GroupResult } from './harness/groups';
@@ -65,30 +68,34 @@ async function main(): Promise<number> {
       console.log(`\n--- ${group} (${opts.workspaceTrust ? 'restricted mode' : 'trusted'}, ${folder}) ---`);
       let result: GroupResult | undefined;
       const sink = outputSink((r) => (result = r));
-      try {
-        await runTests({
-          vscodeExecutablePath,
-          extensionDevelopmentPath: repoRoot,
-          extensionTestsPath: testsPath,
-          extensionTestsEnv: groupEnvironment(group, dir, tripwire, values.grep),
-          launchArgs: [
-            folder,
-            '--disable-extensions',
-            '--skip-welcome',
-            '--skip-release-notes',
-            `--user-data-dir=${userDataDir}`,
-            `--extensions-dir=${join(dir, 'extensions')}`,
-            ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
-          ],
-          stdout: sink,
-          stderr: sink,
+      const args = [
+        folder,
+        '--no-sandbox',
+        '--disable-gpu-sandbox',
+        '--disable-updates',
+        '--disable-extensions',
+        '--skip-welcome',
+        '--skip-release-notes',
+        '--no-cached-data',
+        `--user-data-dir=${userDataDir}`,
+        `--extensions-dir=${join(dir, 'extensions')}`,
+        `--extensionDevelopmentPath=${repoRoot}`,
+        `--extensionTestsPath=${testsPath}`,
+        ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
+      ];
+      const env = { ...process.env, ...groupEnvironment(group, dir, tripwire, values.grep) };
+      for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
+      const code = await new Promise<number>((resolve) => {
+        const child = spawn(vscodeExecutablePath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.pipe(sink, { end: false });
+        child.stderr.pipe(sink, { end: false });
+        child.on('error', (e) => {
+          console.error(e.message);
+          resolve(1);
         });
-      } catch (e) {
-        if (!result) {
-          console.error(e instanceof Error ? e.message : e);
-          failures += 1;
-        }
-      }
+        child.on('close', (c) => resolve(c ?? 1));
+      });
+      if (code !== 0 && !result) failures += 1; // crashed before mocha reported
       if (result) {
         passes += result.passes;
         failures += result.failures;
