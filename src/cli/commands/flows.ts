@@ -187,6 +187,9 @@ export async function runFlows(o: FlowsOptions, cwd: string): Promise<FlowsRun> 
   if (agg.files === 0 && agg.errors.length > 0) {
     throw new InputError(agg.errors.map((e) => `${e.file}: ${e.message}`).join('\n'));
   }
+  if (agg.files === 0 && agg.filesSkippedByWindow === 0) {
+    throw new InputError(`no flow-log files (.log, .txt, .gz, .parquet) found in ${o.paths.join(', ')}`);
+  }
 
   const analysis = analyzeFlows(agg.aggregates, inventory, {
     privateCidrs: o.privateCidrs,
@@ -285,7 +288,8 @@ function summaryLines(run: FlowsRun, md: boolean): string[] {
   const b = md ? '**' : '';
   const out: string[] = [];
   out.push(`${b}Records${b}: ${c.lines} lines, ${c.parsed} parsed, ${c.skipped} skipped, ${c.nodata} NODATA, ${c.skipdata} SKIPDATA; ${doc.errors.length} file error(s).`);
-  out.push(`${b}Window${b}: ${iso(a.window.start)} – ${iso(a.window.end)} (${(a.window.seconds / 3600).toFixed(2)} h, from ${a.window.source}).`);
+  if (a.totals.flows === 0 && a.window.source === 'records') out.push(`${b}Window${b}: no records.`);
+  else out.push(`${b}Window${b}: ${iso(a.window.start)} – ${iso(a.window.end)} (${(a.window.seconds / 3600).toFixed(2)} h, from ${a.window.source}).`);
   out.push(
     `${b}Flows${b}: ${a.totals.flows} conversations (${a.paired} paired), ${humanBytes(a.totals.bytesOut)} out, ${humanBytes(a.totals.bytesIn)} in. ` +
       `${b}Cost${b}: ${usd(a.totals.costUsd)} in the window, ${usd(a.totals.monthlyCostUsd)}/month projected.`,
@@ -297,7 +301,7 @@ function summaryLines(run: FlowsRun, md: boolean): string[] {
     .filter(([k, v]) => k !== 'total' && v > 0)
     .map(([k, v]) => `${k} ${usd(v * a.projection.factor)}`);
   if (comp.length) out.push(`${b}Monthly by charge${b}: ${comp.join(', ')}.`);
-  out.push(`${b}Projection${b}: ${a.projection.statement}`);
+  if (a.totals.flows > 0 || a.window.source === 'options') out.push(`${b}Projection${b}: ${a.projection.statement}`);
   if (Object.keys(a.prices.unconfirmed).length) out.push(`${b}Unconfirmed prices${b} (override with --prices): ${Object.keys(a.prices.unconfirmed).join(', ')}.`);
   if (a.savings.length) {
     out.push(`${b}Savings${b}:`);

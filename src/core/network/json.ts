@@ -139,7 +139,10 @@ export function flowsDocument(input: FlowsDocumentInput): Record<string, unknown
     counts: input.counts,
     skipped: input.skipped,
     errors: input.errors,
-    window: { start: iso(a.window.start), end: iso(a.window.end), seconds: a.window.seconds, source: a.window.source },
+    window:
+      a.window.source === 'records' && a.totals.flows === 0
+        ? { start: null, end: null, seconds: 0, source: a.window.source }
+        : { start: iso(a.window.start), end: iso(a.window.end), seconds: a.window.seconds, source: a.window.source },
     region: a.region,
     flows: flows.map((f) => flowToJson(f, factor)),
     totals: {
