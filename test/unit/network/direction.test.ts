@@ -241,3 +241,9 @@ test('well-known ports on both sides (e.g. NTP 123 ↔ 123) → unknown with the
   assert.equal(f.direction, 'unknown');
   assert.match(f.directionEvidence, /both ports well-known \(123, 123\), no tcp-flags/);
 });
+
+test('analysis is cancellable: an aborted signal stops it with the signal reason', () => {
+  const ac = new AbortController();
+  ac.abort(new Error('user cancelled'));
+  assert.throws(() => analyzeFlows(pair(WEB, ['203.0.113.7', 51000], ['10.0.1.10', 443]), demoInventory(), { signal: ac.signal }), /user cancelled/);
+});

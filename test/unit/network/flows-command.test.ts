@@ -122,4 +122,8 @@ test('input and usage errors exit 2 with a message naming the file or flag', asy
   assert.equal((await cli(['flows'])).code, 2);
   const missing = await cli(['flows', join(d, 'nope')]);
   assert.equal(missing.code, 2);
+  const empty = mkdtempSync(join(tmpdir(), 'el-empty-'));
+  const none = await cli(['flows', empty]);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /no flow-log files/);
 });
