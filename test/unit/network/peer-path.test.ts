@@ -177,3 +177,22 @@ test('a gateway endpoint not on the subnet route table is not used: S3 goes thro
   assert.equal(a.flows[0].path, 'nat-gateway');
   assert.match(a.savings[0].message, /Gateway endpoint vpce-s3 exists but is not used/);
 });
+
+test('IPv6 ranges from ip-ranges.json: an EC2 address (another customer) counts as internet', () => {
+  const f = check(pair(WORKER, ['10.0.2.20', 50000], ['2600:1f18:4000::5', 443]), 'internet', 'nat-gateway', { awsIpRanges: RANGES });
+  assert.equal(f.awsService, 'EC2');
+  assert.match(f.peerClassEvidence, /AWS EC2 range 2600:1f18::\/33/);
+});
+
+test('interface kinds from InterfaceType (API or CLI spelling) and Description', async () => {
+  const { interfaceKind } = await import('../../../src/core/network/inventory-index');
+  const k = (o: Record<string, unknown>) => interfaceKind(o as never);
+  assert.equal(k({ InterfaceType: 'nat_gateway' }), 'nat-gateway');
+  assert.equal(k({ InterfaceType: 'natGateway' }), 'nat-gateway');
+  assert.equal(k({ InterfaceType: 'interface', RequesterManaged: true, Description: 'VPC Endpoint Interface vpce-0abc' }), 'vpc-endpoint');
+  assert.equal(k({ InterfaceType: 'interface', RequesterManaged: true, Description: 'ELB app/web/50dc6c495c0c9188' }), 'load-balancer');
+  assert.equal(k({ InterfaceType: 'lambda' }), 'lambda');
+  assert.equal(k({ InterfaceType: 'interface', Description: 'AWS Lambda VPC ENI-worker-1234' }), 'lambda');
+  assert.equal(k({ InterfaceType: 'interface', Attachment: { InstanceId: 'i-1' } }), 'instance');
+  assert.equal(k({ InterfaceType: 'interface', RequesterManaged: true, Description: 'RDSNetworkInterface' }), 'other');
+});
