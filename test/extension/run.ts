@@ -1,5 +1,5 @@
 // Offline route of the extension-host suite (used by `npm test` and CI):
-//   node --import tsx test/extension/run.ts [--group suite,restricted] [--grep text] [--headed] [--verbose]
+//   node --import tsx test/extension/run.ts [--group suite,restricted] [--grep regexp] [--headed] [--verbose]
 // Builds the extension, bundles the suites, installs code-server once into .vscode-test/, starts it,
 // and runs each suite group in Chromium (one workbench page per group, see harness/groups.ts). Mocha's
 // output goes to stdout; the closing line sums all groups ("N passing, N failing"); the exit code

@@ -17,7 +17,7 @@ export function run(): Promise<void> {
     reporter: 'spec',
     color: false,
     timeout: Number(process.env.EGRESS_LENS_TEST_TIMEOUT ?? 20_000),
-    grep: process.env.EGRESS_LENS_TEST_GREP || undefined,
+    grep: process.env.EGRESS_LENS_TEST_GREP ? new RegExp(process.env.EGRESS_LENS_TEST_GREP) : undefined, // a regular expression
   });
   for (const f of readdirSync(dir).sort()) if (f.endsWith('.test.js')) mocha.addFile(join(dir, f));
 
