@@ -81,7 +81,9 @@ export function removeRule(text: string, syntax: Syntax, rule: SgRule): FixSpec 
   if (syntax === 'terraform' && !/\{\s*$/.test(ls[first] ?? '')) return null;
   if (syntax === 'yaml' && rule.origin === 'inline' && !/^\s*-\s/.test(ls[first] ?? '')) return null;
   let end = last + 1;
-  if (rule.origin === 'standalone' && end < ls.length && ls[end].trim() === '') end++;
+  // Do not leave two blank lines where the block was.
+  const blankBefore = first === 0 || ls[first - 1].trim() === '';
+  if (blankBefore && end < ls.length && ls[end].trim() === '') end++;
   const ports = rule.fromPort === rule.toPort ? `${rule.fromPort}` : `${rule.fromPort}-${rule.toPort}`;
   return { title: `Remove the unused ${rule.direction} rule (${rule.protocol === 'all' ? 'all traffic' : `${rule.protocol} ${ports}`})`, edits: [{ range: { start: pos(first, 0), end: pos(end, 0) }, newText: '' }] };
 }

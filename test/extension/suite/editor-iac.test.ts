@@ -155,6 +155,23 @@ describe('editor: infrastructure files', () => {
     await waitForDiagnostics(network(), { ok: (x) => !x.some((y) => diagnosticCode(y) === 'EL009') });
   });
 
+  it('a rule no flow matched is faded (unnecessary) and can be removed', async () => {
+    await loadedApi();
+    const uri = security();
+    const header = await after(uri, 'description = "Partner webhook callbacks"', 'description');
+    const ds = await waitForDiagnostics(uri, { source: SOURCE, ok: (d) => d.some((x) => diagnosticCode(x) === 'unused-rule' && x.range.start.line === header.line - 1) });
+    const unused = ds.find((x) => diagnosticCode(x) === 'unused-rule' && x.range.start.line === header.line - 1)!;
+    assert.deepEqual(unused.tags, [vscode.DiagnosticTag.Unnecessary]);
+    assert.match(unused.message, /No accepted flow matched this ingress rule of sg-0b4a6d8f0c2e30002/);
+    const actions = await getCodeActions(uri, unused.range);
+    const remove = actions.find((x) => /Remove the unused ingress rule \(tcp 8443\)/.test(x.title));
+    assert.ok(remove, actions.map((x) => x.title).join(', '));
+    await applyCodeAction(remove);
+    const text = vscode.window.activeTextEditor!.document.getText();
+    assert.ok(!text.includes('Partner webhook callbacks'));
+    assert.match(text, /ipv6_cidr_blocks = \["::\/0"\]\n  \}\n\n  egress \{/, 'the block and nothing else is gone');
+  });
+
   it('closing a file removes its diagnostics', async () => {
     await waitForDiagnostics(stack(), { source: SOURCE });
     await closeAllEditors();
