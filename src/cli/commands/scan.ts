@@ -26,6 +26,7 @@ Options:
   --enable IDS         run only these rules
   --severity ID=SEV,…  override severities, e.g. --severity EL004=medium,EL007=info
   --hide-suppressed    leave suppressed findings out of the output
+  --region R           region whose prices EL009 quotes (default us-east-1)
   --no-links           do not read state files / stack exports for deployed ids
   -h, --help           this text
 
@@ -164,6 +165,7 @@ export const scanCommand: Command = {
           severity: { type: 'string' },
           'hide-suppressed': { type: 'boolean', default: false },
           'no-links': { type: 'boolean', default: false },
+          region: { type: 'string' },
         },
       });
     } catch (err) {
@@ -176,7 +178,7 @@ export const scanCommand: Command = {
     if (failOn !== undefined && !isSeverity(failOn)) throw new UsageError(`--fail-on must be one of critical, high, medium, low, info (got '${failOn}')`);
     if (!parsed.positionals.length) throw new UsageError('give at least one file or directory to scan');
     for (const p of parsed.positionals) if (!existsSync(path.resolve(io.cwd, p))) throw new InputError(`${p}: no such file or directory`);
-    const ruleOptions: RuleOptions = { disabled: ids(v.disable, '--disable'), enabled: ids(v.enable, '--enable'), severity: severities(v.severity) };
+    const ruleOptions: RuleOptions = { disabled: ids(v.disable, '--disable'), enabled: ids(v.enable, '--enable'), severity: severities(v.severity), ...(v.region ? { region: v.region } : {}) };
     const result = await scanPaths(parsed.positionals, { cwd: io.cwd, rules: ruleOptions, links: !v['no-links'] });
     if (v['hide-suppressed']) result.findings = result.findings.filter((f) => !f.suppressed);
     if (!result.files.length) io.stderr(`egress-lens scan: no Terraform or CloudFormation files found in ${parsed.positionals.join(', ')}\n`);

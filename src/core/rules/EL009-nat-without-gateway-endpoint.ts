@@ -1,4 +1,7 @@
 import type { NetworkElement } from '../iac/model';
+import { DEFAULT_REGION, resolvePrices } from '../pricing/prices';
+
+const DEFAULT_NAT = resolvePrices(DEFAULT_REGION).prices.natGatewayPerGb;
 import type { RawFinding, RuleDefinition } from './types';
 
 export const EL009: RuleDefinition = {
@@ -6,7 +9,7 @@ export const EL009: RuleDefinition = {
   title: 'Private subnets reach S3 through a NAT gateway (no gateway endpoint)',
   severity: 'info',
   rationale:
-    'Traffic from private subnets to S3 (and DynamoDB) that goes through a NAT gateway pays NAT data processing on every GB (about $0.045/GB in us-east-1). A gateway endpoint for S3/DynamoDB carries the same traffic for free and keeps it off the internet path. Backups, logs and data pipelines make this one of the commonest surprise items on an AWS bill.',
+    `Traffic from private subnets to S3 (and DynamoDB) that goes through a NAT gateway pays NAT data processing on every GB ($${DEFAULT_NAT}/GB in ${DEFAULT_REGION}, from the price data). A gateway endpoint for S3/DynamoDB carries the same traffic for free and keeps it off the internet path. Backups, logs and data pipelines make this one of the commonest surprise items on an AWS bill.`,
   remediation:
     'Add an aws_vpc_endpoint (vpc_endpoint_type = "Gateway", service_name = "com.amazonaws.<region>.s3", and one for dynamodb if used) attached to the private route tables (AWS::EC2::VPCEndpoint with RouteTableIds in CloudFormation).',
   references: [],

@@ -3,7 +3,7 @@
  * normalised model, applies severity overrides and suppressions, and returns findings sorted by
  * file and position. `describeRule` explains a rule in plain words (editor hovers).
  */
-import usEast1 from '../pricing/prices/us-east-1.json';
+import { resolvePrices } from '../pricing/prices';
 import type { Severity } from '../model/flows';
 import { SEVERITIES } from '../model/flows';
 import { suppressionMatches } from '../iac/common';
@@ -28,9 +28,11 @@ export function getRule(id: string): RuleDefinition | undefined {
   return rules.find((r) => r.id === id.toUpperCase());
 }
 
-/** NAT gateway processing price per GB: read from the pricing data (us-east-1 unless overridden). */
-export const DEFAULT_NAT_PER_GB_USD: number = usEast1.natGatewayPerGb;
-export const DEFAULT_GATEWAY_ENDPOINT_PER_GB_USD: number = usEast1.gatewayEndpointPerGb;
+/** NAT gateway processing and gateway-endpoint prices per GB come from the pricing data (src/core/pricing). */
+export function natPrices(region?: string | null): { natPerGbUsd: number; gatewayEndpointPerGbUsd: number } {
+  const p = resolvePrices(region ?? null).prices;
+  return { natPerGbUsd: p.natGatewayPerGb, gatewayEndpointPerGbUsd: p.gatewayEndpointPerGb };
+}
 
 export interface RuleOptions {
   /** Rule ids to skip. */
@@ -39,7 +41,9 @@ export interface RuleOptions {
   enabled?: string[];
   /** Per-rule severity overrides, e.g. { EL004: 'medium' }. */
   severity?: Record<string, Severity>;
-  /** Prices for the cost rule (default: us-east-1 from src/core/pricing/prices). */
+  /** Region whose prices the cost rule quotes (default us-east-1; see src/core/pricing). */
+  region?: string;
+  /** Explicit prices for the cost rule (override the region's). */
   natPerGbUsd?: number;
   gatewayEndpointPerGbUsd?: number;
 }
@@ -56,10 +60,11 @@ export function isRuleEnabled(id: string, o: RuleOptions = {}): boolean {
 
 /** Runs the enabled rules over one model; suppressed findings are kept with `suppressed: true`. */
 export function runRules(model: IacModel, o: RuleOptions = {}): Finding[] {
+  const prices = o.natPerGbUsd !== undefined && o.gatewayEndpointPerGbUsd !== undefined ? null : natPrices(o.region);
   const ctx: RuleContext = {
     groupsById: new Map(model.groups.map((g) => [g.id, g])),
-    natPerGbUsd: o.natPerGbUsd ?? DEFAULT_NAT_PER_GB_USD,
-    gatewayEndpointPerGbUsd: o.gatewayEndpointPerGbUsd ?? DEFAULT_GATEWAY_ENDPOINT_PER_GB_USD,
+    natPerGbUsd: o.natPerGbUsd ?? prices!.natPerGbUsd,
+    gatewayEndpointPerGbUsd: o.gatewayEndpointPerGbUsd ?? prices!.gatewayEndpointPerGbUsd,
   };
   const out: Finding[] = [];
   const sups = model.suppressions;

@@ -1,6 +1,6 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText, initIac } from '../../../src/core/iac';
+import { analyzeText, getRule, initIac } from '../../../src/core/iac';
 import { parseIgnoreComment } from '../../../src/core/iac/common';
 
 before(async () => {
@@ -109,5 +109,13 @@ describe('rule options', () => {
     assert.equal(low.findings.find((f) => f.ruleId === 'EL001')?.severity, 'low');
     const only = analyzeText('main.tf', text, { rules: { enabled: ['EL007'] } });
     assert.ok(only.findings.every((f) => f.ruleId === 'EL007'));
+  });
+
+  it('the cost rule quotes the NAT price of the chosen region from the pricing data', () => {
+    const nat = getRule('EL009')!.examples.terraform.bad;
+    const us = analyzeText('n.tf', nat).findings.find((f) => f.ruleId === 'EL009')!;
+    assert.match(us.message, /\$0\.045\/GB/);
+    const syd = analyzeText('n.tf', nat, { rules: { region: 'ap-southeast-2' } }).findings.find((f) => f.ruleId === 'EL009')!;
+    assert.match(syd.message, /\$0\.059\/GB/);
   });
 });
