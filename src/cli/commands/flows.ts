@@ -291,7 +291,11 @@ function summaryLines(run: FlowsRun, md: boolean): string[] {
   if (a.totals.flows === 0 && a.window.source === 'records') out.push(`${b}Window${b}: no records.`);
   else out.push(`${b}Window${b}: ${iso(a.window.start)} – ${iso(a.window.end)} (${(a.window.seconds / 3600).toFixed(2)} h, from ${a.window.source}).`);
   out.push(
-    `${b}Flows${b}: ${a.totals.flows} conversations (${a.paired} paired), ${humanBytes(a.totals.bytesOut)} out, ${humanBytes(a.totals.bytesIn)} in. ` +
+    `${b}Flows${b}: ${a.totals.flows} conversations (${a.paired} paired), ${humanBytes(a.totals.uniqueBytesOut)} out, ${humanBytes(a.totals.uniqueBytesIn)} in` +
+      (a.totals.uniqueBytesOut !== a.totals.bytesOut || a.totals.uniqueBytesIn !== a.totals.bytesIn
+        ? ` (plus ${humanBytes(a.totals.bytesOut - a.totals.uniqueBytesOut + a.totals.bytesIn - a.totals.uniqueBytesIn)} of NAT gateway copies counted on the hosts)`
+        : '') +
+      '. ' +
       `${b}Cost${b}: ${usd(a.totals.costUsd)} in the window, ${usd(a.totals.monthlyCostUsd)}/month projected.`,
   );
   const dirs = (['ingress', 'egress', 'internal', 'unknown'] as const).map((d) => `${d} ${a.totals.byDirection[d].flows} (${usd(a.totals.byDirection[d].monthlyCostUsd)}/mo)`);

@@ -36,6 +36,9 @@ export interface FlowTotals {
   bytesIn: number;
   packetsOut: number;
   packetsIn: number;
+  /** Bytes without the copies that NAT gateway interfaces log of traffic also logged elsewhere. */
+  uniqueBytesOut: number;
+  uniqueBytesIn: number;
   costUsd: number;
   monthlyCostUsd: number;
   cost: CostBreakdown;
@@ -189,6 +192,7 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
       cost: zeroCost(),
       costUsd: 0,
       costNote: null,
+      countedElsewhere: false,
     };
 
     // Security-group attribution, by who started the conversation.
@@ -235,7 +239,13 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
   let bytesIn = 0;
   let packetsOut = 0;
   let packetsIn = 0;
+  let uniqueBytesOut = 0;
+  let uniqueBytesIn = 0;
   for (const f of flows) {
+    if (!f.countedElsewhere) {
+      uniqueBytesOut += f.bytesOut;
+      uniqueBytesIn += f.bytesIn;
+    }
     accumulate(byDirection[f.direction], f, factor);
     addTo(byIf, f.interfaceId, f, factor);
     for (const g of f.securityGroupIds) addTo(bySg, g, f, factor);
@@ -253,6 +263,8 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
     bytesIn,
     packetsOut,
     packetsIn,
+    uniqueBytesOut,
+    uniqueBytesIn,
     costUsd: totalCost.total,
     monthlyCostUsd: totalCost.total * factor,
     cost: totalCost,

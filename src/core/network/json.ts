@@ -58,6 +58,7 @@ export interface FlowJson {
   monthlyCostUsd: number;
   cost: LabelledFlow['cost'];
   costNote: string | null;
+  countedElsewhere: boolean;
 }
 
 export function flowToJson(f: LabelledFlow, factor: number): FlowJson {
@@ -109,6 +110,7 @@ export function flowToJson(f: LabelledFlow, factor: number): FlowJson {
     monthlyCostUsd: f.costUsd * factor,
     cost: f.cost,
     costNote: f.costNote,
+    countedElsewhere: f.countedElsewhere,
   };
 }
 
@@ -154,6 +156,8 @@ export function flowsDocument(input: FlowsDocumentInput): Record<string, unknown
       bytesIn: a.totals.bytesIn,
       packetsOut: a.totals.packetsOut,
       packetsIn: a.totals.packetsIn,
+      uniqueBytesOut: a.totals.uniqueBytesOut,
+      uniqueBytesIn: a.totals.uniqueBytesIn,
       costUsd: a.totals.costUsd,
       monthlyCostUsd: a.totals.monthlyCostUsd,
       cost: a.totals.cost,

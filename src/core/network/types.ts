@@ -117,6 +117,11 @@ export interface LabelledFlow {
   costUsd: number;
   /** Why the cost is what it is when it is not obvious (counted elsewhere, unpriced …). */
   costNote: string | null;
+  /**
+   * Another flow in the data already carries these bytes (a NAT gateway's copy of traffic also
+   * logged on the inside host): not priced here, and left out of `totals.uniqueBytesOut/In`.
+   */
+  countedElsewhere: boolean;
 }
 
 export interface RuleUsage {

@@ -80,6 +80,7 @@ function ownership(flows: LabelledFlow[], ctx: PricingContext): Map<LabelledFlow
       const inside = ctx.interfaceOfIp(f.localAddr);
       const logged = inside !== null && ctx.loggedInterfaces.has(inside);
       owns.set(f, !logged);
+      f.countedElsewhere = logged;
       if (logged) f.costNote = `counted on ${inside} (forwarded by ${f.interfaceId})`;
       natCovered.add(f.interfaceId);
     } else if (f.path === 'nat-gateway') {
@@ -90,6 +91,7 @@ function ownership(flows: LabelledFlow[], ctx: PricingContext): Map<LabelledFlow
     if (owns.has(f)) continue;
     if (f.interfaceKind === 'nat-gateway' && (natCovered.has(f.interfaceId) || natCovered.has('*'))) {
       owns.set(f, false);
+      f.countedElsewhere = true;
       f.costNote = 'NAT gateway leg to the internet: counted on the flows through the gateway';
       continue;
     }

@@ -70,7 +70,10 @@ test('one month of mixed traffic, priced by hand to the cent', () => {
   for (const f of natFlows) {
     assert.equal(f.costUsd, 0);
     assert.match(f.costNote ?? '', /counted on/);
+    assert.equal(f.countedElsewhere, true);
   }
+  // Unique bytes leave out the NAT gateway's copies (D's 50 GB up twice: inside and outside legs).
+  assert.equal(a.totals.bytesOut - a.totals.uniqueBytesOut, 2 * 50 * GiB);
   assert.equal(a.flows.find((f) => f.action === 'REJECT')!.costUsd, 0);
 
   // Groupings add up.
