@@ -17,7 +17,7 @@
  *        .close(path) / .dispose()
  *   new TerraformDocument(path, text)         a single incremental Terraform parse (`.update`, `.file`)
  *   scanPaths(paths, opts?) → ScanResult      IO: walk, read, analyse, link (the CLI's `scan`)
- *   rules, getRule(id), runRules(model, opts), describeRule(rule|id)  the catalogue
+ *   rules, getRule(id), runRules(model, opts), describeRule(rule|id), ruleDocMarkdown(rule)  the catalogue
  *   linkDeployed(groups, inputs), linkFromTerraformState, linkFromStackResources, linkByInventory,
  *        linkCloudFormationStack(groups, stack, fetch)  code → sg-… ids with the match method
  *   toSarif(findings, rules, opts?)           SARIF 2.1.0
@@ -41,7 +41,8 @@ export type { ScanOptions, ScanResult } from './scan';
 export { linkDeployed, linkFromTerraformState, linkFromStackResources, linkByInventory, linkCloudFormationStack, stateInstances } from './links';
 export type { DeployLink, LinkMethod, LinkInputs, TerraformStateInput, StackResourcesInput, StackResource } from './links';
 export { isCloudFormationText } from './cloudformation/parse';
-export { rules, getRule, runRules, describeRule, atLeast, isSeverity, docsPath } from '../rules';
+export { rules, getRule, runRules, describeRule, atLeast, isSeverity, docsPath, natPrices } from '../rules';
+export { ruleDocMarkdown } from '../rules/docs';
 export type { RuleOptions, RuleDefinition } from '../rules';
 export { toSarif } from '../report/sarif';
 export * from './model';
