@@ -128,8 +128,12 @@ async function doEnsureCodeServer(log: (s: string) => void): Promise<CodeServerI
     join(dir, 'package.json'),
     JSON.stringify({ private: true, allowScripts: { [`code-server@${CODE_SERVER_VERSION}`]: true, argon2: true } }, null, 2) + '\n',
   );
+  // Under `npm test` the parent npm exports npm_config_user_agent (".. node/v20 ..") and other
+  // npm_* variables; the child npm would take them as its own config, and code-server's postinstall
+  // would then see Node 20. Start the child from a clean npm environment.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${join(nodePkg, 'bin')}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: nodePkg,
   };
