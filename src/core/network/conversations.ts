@@ -89,7 +89,7 @@ function inferOwnAddresses(aggs: FlowAggregate[]): Map<string, Set<string>> {
   return out;
 }
 
-function orient(a: FlowAggregate, own: Set<string>, norm: (s: string) => string): Oriented {
+function orient(a: FlowAggregate, own: Set<string>, norm: (s: string) => string, isPrivate?: (s: string) => boolean): Oriented {
   const rawSrc = norm(a.srcaddr);
   const rawDst = norm(a.dstaddr);
   const src = a.pktSrcaddr ? norm(a.pktSrcaddr) : rawSrc;
@@ -108,6 +108,12 @@ function orient(a: FlowAggregate, own: Set<string>, norm: (s: string) => string)
   }
   if (a.flowDirection === 'egress') return outward();
   if (a.flowDirection === 'ingress') return inward();
+  // Last resort for an interface we know nothing about: its side is the private address.
+  if (isPrivate && !srcOwn && !dstOwn) {
+    const sp = isPrivate(src);
+    const dp = isPrivate(dst);
+    if (dp && !sp) return inward();
+  }
   return outward();
 }
 
@@ -157,7 +163,7 @@ export function buildConversations(aggregates: FlowAggregate[], index: NetworkIn
   for (const a of aggregates) {
     let own = ownCache.get(a.interfaceId);
     if (!own) ownCache.set(a.interfaceId, (own = ownOf(a.interfaceId)));
-    const o = orient(a, own, norm);
+    const o = orient(a, own, norm, (x) => index.isPrivate(x));
     const key = `${a.interfaceId}|${o.localAddr}|${o.localPort}|${o.peerAddr}|${o.peerPort}|${a.protocol}|${a.action ?? '-'}`;
     let c = byKey.get(key);
     if (!c) {

@@ -247,3 +247,10 @@ test('analysis is cancellable: an aborted signal stops it with the signal reason
   ac.abort(new Error('user cancelled'));
   assert.throws(() => analyzeFlows(pair(WEB, ['203.0.113.7', 51000], ['10.0.1.10', 443]), demoInventory(), { signal: ac.signal }), /user cancelled/);
 });
+
+test('a lone record on an unknown interface: the private address is the local side', () => {
+  const f = only([agg({ interfaceId: 'eni-lone', srcaddr: '198.51.100.77', srcport: 443, dstaddr: '10.0.9.9', dstport: 50000, tcpFlags: 18 })], {}, null as never);
+  assert.equal(f.localAddr, '10.0.9.9');
+  assert.equal(f.direction, 'egress');
+  assert.match(f.directionEvidence, /SYN-ACK from 198\.51\.100\.77 \(responder\)/);
+});
