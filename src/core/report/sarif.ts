@@ -35,6 +35,13 @@ export interface SarifLog {
   runs: unknown[];
 }
 
+/** Relative paths stay relative to %SRCROOT%; absolute ones become file:// URIs. */
+function artifact(file: string): { uri: string; uriBaseId?: string } {
+  const p = file.split('\\').join('/');
+  if (/^([A-Za-z]:)?\//.test(p)) return { uri: `file://${p.startsWith('/') ? '' : '/'}${p.split('/').map(encodeURIComponent).join('/').replace(/^\/?([A-Za-z])%3A/, '/$1:')}` };
+  return { uri: p.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
 export function toSarif(findings: Finding[], catalogue: readonly RuleDefinition[], opts: SarifOptions = {}): SarifLog {
   const ruleIndex = new Map(catalogue.map((r, i) => [r.id, i]));
   const rules = catalogue.map((r) => ({
@@ -55,7 +62,7 @@ export function toSarif(findings: Finding[], catalogue: readonly RuleDefinition[
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: f.file.split('\\').join('/'), uriBaseId: '%SRCROOT%' },
+          artifactLocation: artifact(f.file),
           region: {
             startLine: f.range.start.line + 1,
             startColumn: f.range.start.column + 1,

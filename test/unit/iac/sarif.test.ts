@@ -104,3 +104,13 @@ resource "aws_security_group" "web" {
     assert.ok(errs.some((e) => e.includes('NOPE')));
   });
 });
+
+describe('SARIF paths', () => {
+  it('absolute paths become file:// URIs, relative ones stay relative to %SRCROOT%', () => {
+    const { findings } = analyzeText('/abs/dir with space/main.tf', 'resource "aws_security_group" "x" {\n  name = "x"\n}\n');
+    const rel = analyzeText('rel/main.tf', 'resource "aws_security_group" "x" {\n  name = "x"\n}\n').findings;
+    const loc = (fs: typeof findings) => ((toSarif(fs, rules).runs[0] as { results: { locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[] }).results[0].locations[0].physicalLocation.artifactLocation);
+    assert.deepEqual(loc(findings), { uri: 'file:///abs/dir%20with%20space/main.tf' });
+    assert.deepEqual(loc(rel), { uri: 'rel/main.tf', uriBaseId: '%SRCROOT%' });
+  });
+});

@@ -102,3 +102,19 @@ describe('egress-lens scan', () => {
     }
   });
 });
+
+describe('scanPaths', () => {
+  it('is cancellable', async () => {
+    const { scanPaths } = await import('../../../src/core/iac');
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(scanPaths([WS], { signal: ac.signal }), (e: Error) => e.name === 'AbortError');
+  });
+  it('reports progress per file', async () => {
+    const { scanPaths } = await import('../../../src/core/iac');
+    const seen: string[] = [];
+    const r = await scanPaths([WS], { onProgress: (p) => seen.push(p.path) });
+    assert.ok(seen.length >= r.files.length);
+    assert.ok(seen.includes(`${WS}/tf/main.tf`));
+  });
+});
