@@ -234,7 +234,7 @@ export class DataService {
   }
 
   /** Workspace folders' own data: settings sources, else `flowlogs/` and `inventory/` folders. */
-  workspaceSources(): { flowPaths: string[]; cloudWatchGroups: string[]; inventoryPath?: string } {
+  async workspaceSources(): Promise<{ flowPaths: string[]; cloudWatchGroups: string[]; inventoryPath?: string }> {
     const settings = readSettings();
     const folders = vscode.workspace.workspaceFolders ?? [];
     const flowPaths: string[] = [];
@@ -242,7 +242,11 @@ export class DataService {
     const abs = (p: string): string[] => (isAbsolute(p) ? [p] : folders.map((f) => join(f.uri.fsPath, p)));
     for (const s of settings.flowLogs.sources) {
       if (s.startsWith('cloudwatch:')) cloudWatchGroups.push(s.slice('cloudwatch:'.length));
-      else flowPaths.push(...abs(s).filter((p) => /[*?[{]/.test(p) || existsSync(p)));
+      else if (/[*?[{]/.test(s)) {
+        // A glob: expanded against each workspace folder (absolute globs against their own base).
+        const patterns = isAbsolute(s) ? [new vscode.RelativePattern(vscode.Uri.file('/'), s.replace(/^\/+/, ''))] : folders.map((f) => new vscode.RelativePattern(f, s));
+        for (const pat of patterns) flowPaths.push(...(await vscode.workspace.findFiles(pat, undefined, 100_000)).map((u) => u.fsPath));
+      } else flowPaths.push(...abs(s).filter((p) => existsSync(p)));
     }
     if (!settings.flowLogs.sources.length) {
       for (const f of folders) {
@@ -259,7 +263,7 @@ export class DataService {
   /** On start: loads the workspace's declared or conventional sources (never AWS, never untrusted). */
   async autoLoad(): Promise<void> {
     if (!readSettings().autoLoad || !this.trust.trusted) return;
-    const { flowPaths, inventoryPath } = this.workspaceSources();
+    const { flowPaths, inventoryPath } = await this.workspaceSources();
     if (inventoryPath) await this.loadInventory(inventoryPath);
     if (flowPaths.length) await this.loadFiles(flowPaths, flowPaths.length === 1 ? vscode.workspace.asRelativePath(flowPaths[0]) : 'workspace flow logs');
   }
@@ -267,7 +271,7 @@ export class DataService {
   /** Reads every source again; with none, the workspace's declared sources; else says what to do. */
   async refresh(): Promise<void> {
     if (!this.trust.allow('Refresh flow data')) return;
-    const ws = this.workspaceSources();
+    const ws = await this.workspaceSources();
     if (!this.loaded.length && !ws.flowPaths.length && !ws.cloudWatchGroups.length) {
       const msg = 'No flow logs configured: set egressLens.flowLogs.sources, add a flowlogs/ folder, or load files or CloudWatch.';
       this.log.warn('refresh.nosources');

@@ -154,7 +154,10 @@ export class IacDocuments implements vscode.Disposable {
       const p = join(dir, n);
       if (p === path) continue;
       const text = open.get(p)?.getText() ?? this.readDisk(p);
-      if (text !== undefined) out.push({ path: p, text });
+      if (text === undefined) continue;
+      // Keep a parsed tree for siblings too, so a keystroke does not re-parse the whole directory.
+      this.docCache?.update(p, text);
+      out.push({ path: p, text });
     }
     return out;
   }
