@@ -120,10 +120,9 @@ describe('end to end (moto): labels and costs', () => {
     t.diagnostic(`${fromAws.flows.length} flows; directions ${[...directions].join('/')}; peers ${[...peers].join('/')}; cost $${fromAws.totals.costUsd.toFixed(6)}`);
   });
 
-  // TODO(inventory-files): loadInventoryFiles de-duplicates by the first id-like key of an item,
-  // so instances (SubnetId), NAT gateways (SubnetId), VPC endpoints and route tables (VpcId) of the
-  // same subnet/VPC collapse into one. Reported; remove `todo` when src/core/sources/inventory-files.ts is fixed.
-  it('… and the same through `aws ec2 describe-…` files read with loadInventoryFiles', { todo: 'inventory-files de-duplicates by SubnetId/VpcId (see comment)' }, async () => {
+  // Guards a fixed bug: loadInventoryFiles once de-duplicated by the first id-like key of an item,
+  // so instances and NAT gateways of one subnet (SubnetId) collapsed into one.
+  it('… and the same through `aws ec2 describe-…` files read with loadInventoryFiles', async () => {
     const { inv, cw, files } = await getRun();
     const invDir = join(tmp, 'inventory');
     writeInventoryFiles(inv, invDir);

@@ -90,11 +90,25 @@ export function inventoryFromDocuments(docs: InventoryDocument[], source: string
   const warnings: string[] = [];
   const errors: SourceError[] = [];
   const seen = new Map<string, Set<string>>();
-  const idOf = (o: Record<string, unknown>): string | null => {
-    for (const k of ['GroupId', 'NetworkInterfaceId', 'SubnetId', 'VpcId', 'NatGatewayId', 'InternetGatewayId', 'VpcEndpointId', 'VpcPeeringConnectionId', 'TransitGatewayAttachmentId', 'PrefixListId', 'InstanceId', 'RouteTableId']) {
-      if (typeof o[k] === 'string') return o[k] as string;
-    }
-    return null;
+  // Each list is de-duplicated by its own id only: an instance or NAT gateway also carries a
+  // SubnetId and a VpcId, which many of them share.
+  const ID_KEY: Partial<Record<keyof Inventory, string>> = {
+    securityGroups: 'GroupId',
+    networkInterfaces: 'NetworkInterfaceId',
+    subnets: 'SubnetId',
+    vpcs: 'VpcId',
+    natGateways: 'NatGatewayId',
+    internetGateways: 'InternetGatewayId',
+    vpcEndpoints: 'VpcEndpointId',
+    vpcPeeringConnections: 'VpcPeeringConnectionId',
+    transitGatewayAttachments: 'TransitGatewayAttachmentId',
+    managedPrefixLists: 'PrefixListId',
+    instances: 'InstanceId',
+    routeTables: 'RouteTableId',
+  };
+  const idOf = (key: keyof Inventory, o: Record<string, unknown>): string | null => {
+    const k = ID_KEY[key];
+    return k && typeof o[k] === 'string' ? (o[k] as string) : null;
   };
   const push = (key: keyof Inventory, items: unknown[]) => {
     if (key === 'routeTables') inventory.routeTables ??= [];
@@ -103,7 +117,7 @@ export function inventoryFromDocuments(docs: InventoryDocument[], source: string
     if (!ids) seen.set(key, (ids = new Set()));
     for (const it of items) {
       if (!it || typeof it !== 'object') continue;
-      const id = idOf(it as Record<string, unknown>);
+      const id = idOf(key, it as Record<string, unknown>);
       if (id) {
         if (ids.has(id)) continue; // the same resource in two files (e.g. a full and a filtered describe)
         ids.add(id);
