@@ -247,6 +247,29 @@ describe('incremental parsing', () => {
     }
   });
 
+  it('reuses unchanged blocks across edits (shifting them when lines are inserted) and matches a fresh parse', () => {
+    const text = `${BASTION}\n${BASTION.replace(/bastion/g, 'b2')}\n# egress-lens:ignore EL001 x\n${BASTION.replace(/bastion/g, 'b3')}`;
+    const doc = new TerraformDocument('main.tf', text);
+    try {
+      void doc.file;
+      const insert = '# a new comment line\nvariable "v" {}\n';
+      const next = insert + text;
+      doc.update(next, [{ range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, rangeOffset: 0, rangeLength: 0, text: insert }]);
+      assert.deepEqual(doc.file, parseTerraform(next));
+      assert.equal(doc.reusedBlocks, 3);
+      // An edit inside the second group: the other two are reused.
+      const at = next.indexOf('"0.0.0.0/0"', next.indexOf('b2'));
+      const edited = next.slice(0, at) + '"10.0.0.0/8"' + next.slice(at + 11);
+      const line = next.slice(0, at).split('\n').length - 1;
+      const col = at - next.lastIndexOf('\n', at - 1) - 1;
+      doc.update(edited, [{ range: { start: { line, column: col }, end: { line, column: col + 11 } }, rangeOffset: at, rangeLength: 11, text: '"10.0.0.0/8"' }]);
+      assert.deepEqual(doc.file, parseTerraform(edited));
+      assert.equal(doc.reusedBlocks, 3); // variable + bastion + b3
+    } finally {
+      doc.dispose();
+    }
+  });
+
   it('IacDocumentCache resolves a file with its siblings and reports only that file', () => {
     const cache = new IacDocumentCache();
     try {
