@@ -97,10 +97,10 @@ export class DataService {
     });
     if (!result) return false;
     const summary: FlowSourceSummary = {
-      id: `files:${paths.join('|')}`,
+      id: `files:${name}`,
       kind: 'files',
       label: name,
-      detail: paths.join('\n'),
+      detail: paths.length <= 5 ? paths.join('\n') : `${paths.slice(0, 5).join('\n')}\n… and ${paths.length - 5} more`,
       files: result.files,
       counts: result.counts,
       skipped: result.skipped,

@@ -55,6 +55,11 @@ export class ReportPanels implements vscode.Disposable, vscode.WebviewPanelSeria
     return panel;
   }
 
+  /** What a click on a number in a report does (the page posts `{type:'link'}`). */
+  handleLink(link: ReportLink): Thenable<void> | void {
+    return this.onLink(link);
+  }
+
   /** Highlights the table rows mentioning `text` (a group id or a peer address). */
   focus(kind: ReportKind, text: string): void {
     void this.panels.get(kind)?.webview.postMessage({ type: 'focus', text });
@@ -98,7 +103,7 @@ export class ReportPanels implements vscode.Disposable, vscode.WebviewPanelSeria
     const subs = [
       panel.webview.onDidReceiveMessage((m: { type?: string; link?: ReportLink }) => {
         if (m?.type === 'ready') this.post(kind);
-        else if (m?.type === 'link' && m.link) void this.onLink(m.link);
+        else if (m?.type === 'link' && m.link) void this.handleLink(m.link);
       }),
       panel.onDidChangeViewState((e) => e.webviewPanel.visible && this.post(kind)),
     ];

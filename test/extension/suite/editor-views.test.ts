@@ -87,6 +87,20 @@ describe('editor: sidebar, reports, commands', () => {
     await waitFor(tabLabels, (tabs) => tabs.some((l) => /Egress Cost/.test(l)), { message: 'a tab titled Egress Cost' });
   });
 
+  it('a number clicked in the report reveals the flows behind it', async () => {
+    const api = await loadedApi();
+    const model = api.reports.lastPosted.get('cost')!;
+    const internet = model.charts.find((c) => c.id === 'byClass')!.bars.find((b) => b.label === 'Internet')!;
+    await api.reports.handleLink(internet.link!);
+    assert.deepEqual(api.state.filter.classes, ['internet']);
+    const roots = api.flowsTree.getChildren();
+    const peers = roots.flatMap((r) => api.flowsTree.getChildren(r).flatMap((o) => api.flowsTree.getChildren(o)));
+    assert.ok(peers.length > 0 && peers.every((p) => p.peerClass === 'internet'));
+    const cost = roots.reduce((n, r) => n + r.costUsd, 0);
+    assert.ok(Math.abs(cost - internet.value) < 1e-6, `tree cost ${cost} = report figure ${internet.value}`);
+    await vscode.commands.executeCommand('egressLens.flows.clearFilter');
+  });
+
   it('opens the exposure and unused-rules reports', async () => {
     const api = await loadedApi();
     await vscode.commands.executeCommand('egressLens.showExposureReport');
