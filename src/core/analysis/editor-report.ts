@@ -246,6 +246,13 @@ export function buildExposureReport(files: FindingsByFile[], a?: EditorAnalysis)
   };
 }
 
+/** "tcp 22", "udp 1000-2000", "all traffic" (EC2 writes all protocols / all ports as -1). */
+export function ruleTraffic(r: { protocol: string; fromPort: number; toPort: number }): string {
+  if (r.protocol === '-1' || r.protocol === 'all') return 'all traffic';
+  if (r.fromPort === -1) return `${r.protocol} all ports`;
+  return `${r.protocol} ${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`}`;
+}
+
 export function buildUnusedRulesReport(a: EditorAnalysis | undefined): ReportModel {
   if (!a) {
     return { kind: 'unused', title: 'Unused rules', subtitle: 'No flow data loaded.', cards: [], charts: [], tables: [], notes: ['Load flow logs and the inventory: a rule is unused when no accepted flow in the window matched it.'] };
@@ -274,7 +281,7 @@ export function buildUnusedRulesReport(a: EditorAnalysis | undefined): ReportMod
           return {
             group: textCell(g?.name ? `${g.name} (${r.groupId})` : r.groupId, link),
             direction: textCell(r.direction),
-            rule: textCell(`${r.protocol} ${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`} ${r.direction === 'ingress' ? 'from' : 'to'} ${r.source}`),
+            rule: textCell(`${ruleTraffic(r)} ${r.direction === 'ingress' ? 'from' : 'to'} ${r.source}`),
             description: textCell(r.description ?? ''),
             rejected: numCell(r.rejected, link),
           };

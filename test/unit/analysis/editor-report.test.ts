@@ -39,4 +39,6 @@ test('exports: markdown table, CSV with quoting and raw numbers, JSON rows', () 
   const unused = buildUnusedRulesReport(analysis);
   assert.equal(unused.tables[0].rows[0].rule.display, 'tcp 22 from 0.0.0.0/0');
   assert.equal(unused.tables[0].rows[0].rejected.value, 3);
+  const all = buildUnusedRulesReport({ ...analysis, unusedRules: [{ ...analysis.unusedRules[0], direction: 'egress', protocol: '-1', fromPort: -1, toPort: -1, source: '::/0' }] });
+  assert.equal(all.tables[0].rows[0].rule.display, 'all traffic to ::/0');
 });
