@@ -240,9 +240,14 @@ export class Interner {
     this.mask = mask;
   }
 
-  /** Where id's bytes are: [arena, start, end] (valid until the next intern). */
-  span(id: number): [Uint8Array, number, number] {
-    return [this.arena, this.offs[id], this.offs[id + 1]];
+  /** The arena holding every id's bytes (valid until the next intern). */
+  arenaBytes(): Uint8Array {
+    return this.arena;
+  }
+
+  /** Where id's bytes start in the arena; start(id + 1) is where they end. */
+  start(id: number): number {
+    return this.offs[id];
   }
 
   /** buf[s..e) equals the bytes of id. */

@@ -96,6 +96,11 @@ export class FlowTable {
     return this.findH(FlowTable.hash(iface, src, dst, ports, pa), iface, src, dst, ports, pa);
   }
 
+  /** The slot pairs (group + 1, hash); length / 2 is a power of two. For prefetching only. */
+  slotArray(): Int32Array {
+    return this.slots;
+  }
+
   findH(h: number, iface: number, src: number, dst: number, ports: number, pa: number): number {
     const mask = this.mask;
     const slots = this.slots;
