@@ -42,6 +42,7 @@ function buildApi(s: EditorServices, trees: { findingsTree: FindingsTree; source
 }
 
 export function activate(context: vscode.ExtensionContext) {
+  const t0 = Date.now();
   const log = new Log();
   const state = new EditorState();
   const trust = new TrustGuard(log);
@@ -86,7 +87,7 @@ export function activate(context: vscode.ExtensionContext) {
     }),
     trust.onDidChange((trusted) => trusted && void data.autoLoad()),
   );
-  log.info('activate', { version: context.extension.packageJSON.version, trusted: trust.trusted });
+  log.info('activate', { version: context.extension.packageJSON.version, trusted: trust.trusted, ms: Date.now() - t0 });
   void data.autoLoad();
   return buildApi(services, { findingsTree, sourcesTree }, iac);
 }

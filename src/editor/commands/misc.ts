@@ -1,6 +1,6 @@
 /** Open sample workspace, show log, show skipped lines, open a finding. */
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { CommandId } from './ids';
 import type { EditorServices } from '../services';
 
@@ -18,10 +18,17 @@ export function registerMiscCommands(s: EditorServices): vscode.Disposable[] {
         void vscode.window.showErrorMessage('Egress Lens: the sample workspace is not bundled with this build. Clone the repository and open samples/demo.');
         return undefined;
       }
-      s.log.info('sample.open', { path: uri.fsPath });
-      if (opts?.dryRun) return uri.toString();
-      await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: !!vscode.workspace.workspaceFolders?.length });
-      return uri.toString();
+      // In a development checkout the sample opens in place; an installed extension copies it to
+      // its storage first (the extension folder is not a place to edit files in).
+      let target = uri;
+      if (s.context.extensionMode === vscode.ExtensionMode.Production) {
+        target = vscode.Uri.joinPath(s.context.globalStorageUri, 'sample-demo');
+        if (!opts?.dryRun && !existsSync(target.fsPath)) cpSync(uri.fsPath, target.fsPath, { recursive: true });
+      }
+      s.log.info('sample.open', { path: target.fsPath });
+      if (opts?.dryRun) return target.toString();
+      await vscode.commands.executeCommand('vscode.openFolder', target, { forceNewWindow: !!vscode.workspace.workspaceFolders?.length });
+      return target.toString();
     }),
     vscode.commands.registerCommand(CommandId.ShowOutput, () => s.log.show()),
     vscode.commands.registerCommand(CommandId.ShowSkippedLines, async (sourceId?: string) => {

@@ -202,6 +202,11 @@ describe('editor: sidebar, reports, commands', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('open sample workspace resolves the bundled samples/demo (dry run: no window reload)', async () => {
+    const target = await vscode.commands.executeCommand<string>('egressLens.openSample', { dryRun: true });
+    assert.match(target, /samples\/demo$/);
+  });
+
   it('walkthrough steps point at media that exists', async () => {
     const ext = vscode.extensions.getExtension('egress-lens.egress-lens')!;
     const steps = (ext.packageJSON.contributes.walkthroughs[0].steps as { media: { markdown: string } }[]);
