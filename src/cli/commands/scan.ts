@@ -6,6 +6,7 @@ import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError, type Command } from '..
 import { atLeast, isSeverity, rules, scanPaths, toSarif, type Finding, type ScanResult } from '../../core/iac';
 import type { RuleOptions } from '../../core/rules';
 import type { Severity } from '../../core/model/flows';
+import { loadInventoryFiles } from '../../core/sources/inventory-files';
 
 const FORMATS = ['json', 'table', 'csv', 'sarif', 'md'] as const;
 type Format = (typeof FORMATS)[number];
@@ -27,6 +28,8 @@ Options:
   --severity ID=SEV,…  override severities, e.g. --severity EL004=medium,EL007=info
   --hide-suppressed    leave suppressed findings out of the output
   --region R           region whose prices EL009 quotes (default us-east-1)
+  --inventory PATH     \`aws ec2 describe-security-groups\` output (file or folder): link groups
+                       that state files do not cover by name + VPC + tags
   --no-links           do not read state files / stack exports for deployed ids
   -h, --help           this text
 
@@ -166,6 +169,7 @@ export const scanCommand: Command = {
           'hide-suppressed': { type: 'boolean', default: false },
           'no-links': { type: 'boolean', default: false },
           region: { type: 'string' },
+          inventory: { type: 'string' },
         },
       });
     } catch (err) {
@@ -179,7 +183,13 @@ export const scanCommand: Command = {
     if (!parsed.positionals.length) throw new UsageError('give at least one file or directory to scan');
     for (const p of parsed.positionals) if (!existsSync(path.resolve(io.cwd, p))) throw new InputError(`${p}: no such file or directory`);
     const ruleOptions: RuleOptions = { disabled: ids(v.disable, '--disable'), enabled: ids(v.enable, '--enable'), severity: severities(v.severity), ...(v.region ? { region: v.region } : {}) };
-    const result = await scanPaths(parsed.positionals, { cwd: io.cwd, rules: ruleOptions, links: !v['no-links'] });
+    let inventory;
+    if (v.inventory) {
+      const loaded = await loadInventoryFiles(path.resolve(io.cwd, v.inventory));
+      if (loaded.errors.length && !loaded.files.length) throw new InputError(`--inventory: ${loaded.errors.map((e) => `${e.file}: ${e.message}`).join('; ')}`);
+      inventory = loaded.inventory;
+    }
+    const result = await scanPaths(parsed.positionals, { cwd: io.cwd, rules: ruleOptions, links: !v['no-links'], ...(inventory ? { inventory } : {}) });
     if (v['hide-suppressed']) result.findings = result.findings.filter((f) => !f.suppressed);
     if (!result.files.length) io.stderr(`egress-lens scan: no Terraform or CloudFormation files found in ${parsed.positionals.join(', ')}\n`);
     switch (format) {

@@ -57,6 +57,15 @@ describe('egress-lens scan', () => {
     );
   });
 
+  it('--inventory links the rest by name + VPC (the VPC id taken from the state)', async () => {
+    const { out } = await run([WS, '--format', 'json', '--inventory', 'test/unit/iac/fixtures/inventory']);
+    const j = JSON.parse(out) as { links: { resource: string; deployedId: string; method: string; detail?: string }[] };
+    const web = j.links.find((l) => l.resource === 'aws_security_group.web');
+    assert.deepEqual(web, { resource: 'aws_security_group.web', file: `${WS}/tf/main.tf`, deployedId: 'sg-0web', method: 'name-vpc-tags', source: 'inventory:files:' + process.cwd() + '/test/unit/iac/fixtures/inventory', detail: 'name web in vpc-0aaa' });
+    assert.equal(j.links.find((l) => l.resource === 'aws_security_group.bastion')?.method, 'terraform-state');
+    assert.equal((await run([WS, '--inventory', 'no/such/inventory'])).code, 2);
+  });
+
   it('--fail-on counts unsuppressed findings only', async () => {
     assert.equal((await run([WS, '--format', 'json', '--fail-on', 'high'])).code, 1);
     assert.equal((await run([`${WS}/tf/main.tf`, '--format', 'json', '--fail-on', 'high', '--disable', 'EL001'])).code, 0);
