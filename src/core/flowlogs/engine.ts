@@ -661,7 +661,8 @@ export class FlowEngine {
     let acc = 0;
     for (let j = 0; j < n; j++) {
       const s1 = pre[j];
-      if (s1 !== 0) acc += K[(s1 - 1) * KS + 4];
+      // Both ends of the row: rows are 64 bytes but the buffer need not be 64-byte aligned.
+      if (s1 !== 0) acc += K[(s1 - 1) * KS] + K[(s1 - 1) * KS + 15];
     }
     this.sink = acc;
     for (let j = 0; j < n; j++) this.applyOne(j);
