@@ -203,7 +203,9 @@ export class IacDocuments implements vscode.Disposable {
     return a;
   }
 
+  /** Settings or inventory changed: every analysed document is stale whatever its version. */
   private reanalyzeAll(): void {
+    for (const a of this.cache.values()) a.version = -1;
     for (const d of vscode.workspace.textDocuments) if (this.cache.has(d.uri.toString())) this.schedule(d, 0);
   }
 
@@ -211,7 +213,12 @@ export class IacDocuments implements vscode.Disposable {
   private siblingsChanged(doc: vscode.TextDocument): void {
     if (!/\.(tf|tfvars)$/i.test(doc.uri.path)) return;
     const dir = dirname(doc.uri.fsPath);
-    for (const d of vscode.workspace.textDocuments) if (d !== doc && this.cache.has(d.uri.toString()) && dirname(d.uri.fsPath) === dir) this.schedule(d, 0);
+    for (const d of vscode.workspace.textDocuments) {
+      const a = this.cache.get(d.uri.toString());
+      if (d === doc || !a || dirname(d.uri.fsPath) !== dir) continue;
+      a.version = -1;
+      this.schedule(d, 0);
+    }
   }
 
   private drop(key: string): void {

@@ -172,6 +172,20 @@ describe('editor: infrastructure files', () => {
     assert.match(text, /ipv6_cidr_blocks = \["::\/0"\]\n  \}\n\n  egress \{/, 'the block and nothing else is gone');
   });
 
+  it('settings: disabled rules vanish, severity overrides apply (user settings)', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('egressLens');
+    try {
+      await cfg().update('rules.disabled', ['EL003'], vscode.ConfigurationTarget.Global);
+      await cfg().update('rules.severity', { EL004: 'high' }, vscode.ConfigurationTarget.Global);
+      const ds = await waitForDiagnostics(security(), { source: SOURCE, ok: (d) => !d.some((x) => diagnosticCode(x) === 'EL003') && d.some((x) => diagnosticCode(x) === 'EL004' && x.severity === vscode.DiagnosticSeverity.Error) });
+      assert.ok(ds.some((x) => diagnosticCode(x) === 'EL001'), 'other rules still run');
+    } finally {
+      await cfg().update('rules.disabled', undefined, vscode.ConfigurationTarget.Global);
+      await cfg().update('rules.severity', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitForDiagnostics(security(), { source: SOURCE, ok: (d) => d.some((x) => diagnosticCode(x) === 'EL003') });
+  });
+
   it('closing a file removes its diagnostics', async () => {
     await waitForDiagnostics(stack(), { source: SOURCE });
     await closeAllEditors();
