@@ -117,6 +117,23 @@ describe('editor: infrastructure files', () => {
     assert.match(text, /vpc_endpoint_type = "Gateway"\n  route_table_ids   = \[aws_route_table\.private\.id\]/);
   });
 
+  it('CloudFormation: lens from the deployed group (linked by name), endpoint fix yields a valid template', async () => {
+    await loadedApi();
+    const lenses = await waitFor(() => getCodeLenses(stack()), (l) => l.some((x) => /egress ·/.test(x.command?.title ?? '')), { message: 'CloudFormation lenses with flow data' });
+    const web = await positionOf(stack(), '  WebSecurityGroup:');
+    // CloudFormation writes one rule per CIDR: 80 and 443, each for IPv4 and IPv6.
+    assert.match(lenses.find((l) => l.range.start.line === web.line)!.command!.title, /^↑ .* egress · \$[\d,.]+\/mo · 4 open inbound rules$/);
+    const ds = await waitForDiagnostics(stack(), { source: SOURCE, ok: (d) => d.some((x) => diagnosticCode(x) === 'costly-egress' && /WorkerSecurityGroup/.test(x.message)) });
+    assert.ok(ds.some((x) => diagnosticCode(x) === 'EL009'));
+    const costly = ds.find((x) => diagnosticCode(x) === 'costly-egress' && /WorkerSecurityGroup/.test(x.message))!;
+    const fix = (await getCodeActions(stack(), costly.range)).find((x) => /S3 gateway endpoint/.test(x.title));
+    assert.ok(fix);
+    await applyCodeAction(fix);
+    const text = vscode.window.activeTextEditor!.document.getText();
+    assert.match(text, /\n  S3GatewayEndpoint:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n      VpcId: !Ref Vpc\n/);
+    await waitForDiagnostics(stack(), { ok: (d) => !d.some((x) => diagnosticCode(x) === 'EL009') && !d.some((x) => diagnosticCode(x) === 'parse') });
+  });
+
   it('quick fix: add a description to the cache group (inserted inside the block)', async () => {
     const uri = security();
     const header = await after(uri, '# --- Cache', 'resource "aws_security_group" "cache"');
