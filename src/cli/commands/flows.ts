@@ -3,7 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type Command, type CliIO, InputError, UsageError } from '../command';
-import { aggregateFiles, parseFieldList } from '../../core/flowlogs';
+import { aggregateFiles, parseFieldList, type AggregateResult } from '../../core/flowlogs';
+import { mergeAggregateResults } from '../../core/flowlogs/merge';
+import { aggregateFromCloudWatch, aggregateFromS3, connectionFromFlags, fetchInventoryFromAws } from '../../core/sources/aws';
 import { analyzeFlows, type FlowAnalysis } from '../../core/network/analyze';
 import { parseAwsIpRanges, type AwsIpRanges } from '../../core/network/aws-ip-ranges';
 import { byCostThenBytes, flowToJson, flowsDocument, iso } from '../../core/network/json';
@@ -18,6 +20,7 @@ const FORMATS = ['json', 'table', 'csv', 'md'] as const;
 type Format = (typeof FORMATS)[number];
 
 const HELP = `egress-lens flows [options] <file|dir>...
+       egress-lens flows --cloudwatch all|LOG-GROUP [--s3 s3://bucket/prefix/] [--aws-inventory] [options]
 
 Labelled, aggregated, priced flows from VPC flow-log files (plain, .gz, Parquet; directories in
 the S3 layout). Each conversation gets its direction by initiator (ingress | egress | internal |
@@ -40,13 +43,22 @@ Options:
   --direction D,...      list only these directions (ingress, egress, internal, unknown)
   -h, --help             this text
 
+AWS sources (credentials from the SDK default chain: environment, ~/.aws, SSO, instance role):
+  --cloudwatch GROUP     read flow logs from a CloudWatch Logs group (repeatable); \`all\` reads
+                         every flow log DescribeFlowLogs finds, each with its LogFormat
+  --s3 URL               read flow-log objects under s3://bucket/prefix/ (S3 layout, window-skipped)
+  --aws-inventory        fetch the inventory with the EC2 API instead of --inventory files
+  --profile NAME         AWS profile;  --region R  also selects the AWS region
+  --endpoint-url URL     endpoint override (LocalStack, moto); AWS_ENDPOINT_URL works too
+  --since DURATION       window for AWS reads when --start is not given: 15m, 6h, 2d (default 1h)
+
 JSON (docs/cli.md): {"counts", "skipped", "errors", "window", "flows": [{interfaceId, localAddr,
 localPort, peerAddr, peerPort, protocol, direction, directionEvidence, action, bytesOut, bytesIn,
 packetsOut, packetsIn, firstSeen, lastSeen, peerClass, path, securityGroupIds, matchedRule,
 costUsd, …}], "totals", "projection", "savings", "ruleUsage", "unusedRules", …}.
 
 Exit codes: 0 ok; 2 usage or input error (bad flag, unreadable inventory or price file, no
-readable flow-log file).
+readable flow-log file, AWS errors such as missing credentials or a missing IAM permission).
 `;
 
 function parseIso(flag: string, v: string | undefined): number | undefined {
@@ -69,6 +81,21 @@ export interface FlowsOptions {
   format: Format;
   top?: number;
   directions?: string[];
+  /** CloudWatch log groups; [] = every flow log DescribeFlowLogs finds; undefined = none. */
+  cloudwatch?: string[];
+  s3?: string[];
+  awsInventory?: boolean;
+  profile?: string;
+  endpointUrl?: string;
+  /** Seconds before now for AWS reads without --start. */
+  since: number;
+}
+
+function parseDuration(v: string | undefined): number {
+  if (v === undefined) return 3600;
+  const m = /^(\d+)\s*(s|m|h|d)$/.exec(v.trim());
+  if (!m) throw new UsageError(`--since '${v}': use a number and a unit, e.g. 15m, 6h, 2d`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }
 
 export function parseFlowsArgs(argv: string[]): FlowsOptions {
@@ -89,13 +116,25 @@ export function parseFlowsArgs(argv: string[]): FlowsOptions {
         format: { type: 'string' },
         top: { type: 'string' },
         direction: { type: 'string' },
+        cloudwatch: { type: 'string', multiple: true },
+        s3: { type: 'string', multiple: true },
+        'aws-inventory': { type: 'boolean' },
+        profile: { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        since: { type: 'string' },
       },
     });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   const v = parsed.values;
-  if (parsed.positionals.length === 0) throw new UsageError('give at least one flow-log file or directory');
+  // `--cloudwatch all` discovers every flow log; otherwise the values are log-group names.
+  const cw = { groups: v.cloudwatch ? (v.cloudwatch.includes('all') ? [] : v.cloudwatch) : undefined };
+  if (parsed.positionals.length === 0 && !cw.groups && !v.s3?.length) {
+    throw new UsageError('give at least one flow-log file or directory (or --cloudwatch / --s3)');
+  }
+  for (const u of v.s3 ?? []) if (!/^s3:\/\/[^/]+/.test(u)) throw new UsageError(`--s3 '${u}' is not an s3://bucket/prefix/ URL`);
+  if (v['aws-inventory'] && v.inventory) throw new UsageError('use either --inventory (files) or --aws-inventory (EC2 API), not both');
   const format = (v.format ?? 'table') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${v.format}')`);
   const privateCidrs = v['private-cidr'] ?? [];
@@ -132,6 +171,12 @@ export function parseFlowsArgs(argv: string[]): FlowsOptions {
     format,
     top,
     directions,
+    cloudwatch: cw.groups,
+    s3: v.s3,
+    awsInventory: v['aws-inventory'] ?? false,
+    profile: v.profile,
+    endpointUrl: v['endpoint-url'],
+    since: parseDuration(v.since),
   };
 }
 
@@ -152,12 +197,22 @@ export interface FlowsRun {
 }
 
 /** Everything but the printing; `report` can reuse it. Throws InputError for unusable input. */
-export async function runFlows(o: FlowsOptions, cwd: string): Promise<FlowsRun> {
+export async function runFlows(o: FlowsOptions, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<FlowsRun> {
   const warnings: string[] = [];
   const abs = (p: string) => resolve(cwd, p);
 
   let inventory: Inventory | null = null;
   let inventoryInfo: { source: string; files: number; warnings: string[] } | null = null;
+  const conn = connectionFromFlags({ profile: o.profile, region: o.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION, endpointUrl: o.endpointUrl }, env);
+  if (o.awsInventory) {
+    try {
+      const r = await fetchInventoryFromAws(conn, {});
+      inventory = r.inventory;
+      inventoryInfo = { source: r.inventory.source, files: 0, warnings: [] };
+    } catch (err) {
+      throw new InputError(`inventory from AWS: ${(err as Error).message}`);
+    }
+  }
   if (o.inventory) {
     const r = await loadInventoryFiles(abs(o.inventory));
     if (r.errors.length) throw new InputError(r.errors.map((e) => `inventory ${e.file}: ${e.message}`).join('\n'));
@@ -183,13 +238,37 @@ export async function runFlows(o: FlowsOptions, cwd: string): Promise<FlowsRun> 
   }
 
   const window = o.start !== undefined || o.end !== undefined ? { start: o.start, end: o.end } : undefined;
-  const agg = await aggregateFiles(o.paths.map(abs), { fields: o.fields, window });
-  if (agg.files === 0 && agg.errors.length > 0) {
-    throw new InputError(agg.errors.map((e) => `${e.file}: ${e.message}`).join('\n'));
+  const results: AggregateResult[] = [];
+  if (o.paths.length) {
+    const fromFiles = await aggregateFiles(o.paths.map(abs), { fields: o.fields, window });
+    if (fromFiles.files === 0 && fromFiles.errors.length > 0) {
+      throw new InputError(fromFiles.errors.map((e) => `${e.file}: ${e.message}`).join('\n'));
+    }
+    if (fromFiles.files === 0 && fromFiles.filesSkippedByWindow === 0) {
+      throw new InputError(`no flow-log files (.log, .txt, .gz, .parquet) found in ${o.paths.join(', ')}`);
+    }
+    results.push(fromFiles);
   }
-  if (agg.files === 0 && agg.filesSkippedByWindow === 0) {
-    throw new InputError(`no flow-log files (.log, .txt, .gz, .parquet) found in ${o.paths.join(', ')}`);
+  if (o.cloudwatch || o.s3?.length) {
+    // AWS reads need a bounded window: --start/--end, or the last --since seconds.
+    const end = o.end ?? Math.floor(Date.now() / 1000);
+    const start = o.start ?? end - o.since;
+    try {
+      if (o.cloudwatch) {
+        const r = await aggregateFromCloudWatch(conn, {
+          logGroupNames: o.cloudwatch.length ? o.cloudwatch : undefined,
+          fields: o.fields,
+          startTime: start * 1000,
+          endTime: end * 1000,
+        });
+        results.push(r.result);
+      }
+      for (const url of o.s3 ?? []) results.push(await aggregateFromS3(conn, { url, fields: o.fields, window: { start, end } }));
+    } catch (err) {
+      throw new InputError(err instanceof Error ? err.message : String(err));
+    }
   }
+  const agg = mergeAggregateResults(results);
 
   const analysis = analyzeFlows(agg.aggregates, inventory, {
     privateCidrs: o.privateCidrs,
