@@ -24,7 +24,7 @@ export function portsText(rule: Pick<SgRule, 'protocol' | 'fromPort' | 'toPort'>
     const name = WELL_KNOWN[rule.fromPort];
     return `${proto} port ${rule.fromPort}${name ? ` (${name})` : ''}`;
   }
-  return `${proto} ports ${rule.fromPort}–${rule.toPort} (${rule.toPort - rule.fromPort + 1} ports)`;
+  return `${proto} ports ${rule.fromPort}–${rule.toPort} (${(rule.toPort - rule.fromPort + 1).toLocaleString('en-US')} ports)`;
 }
 
 export function sourceText(s: RuleSource, groupName?: (ref: string) => string | undefined): string {

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { analyze, loadFlowFiles, loadInventoryPath, priceOverridesFromSetting } from '../../../src/core/analysis/editor-load';
+import { ruleCovers } from '../../../src/core/analysis/editor-analysis';
+import { explainRule, portsText, usageForRule } from '../../../src/core/analysis/editor-explain';
+import type { SgRule } from '../../../src/core/iac';
+
+const demo = join(__dirname, '..', '..', '..', 'samples', 'demo');
+
+test('demo data → editor analysis: totals, timeline and per-group figures agree', async () => {
+  const inv = await loadInventoryPath(join(demo, 'inventory'));
+  const flows = await loadFlowFiles([join(demo, 'flowlogs')]);
+  const a = analyze(flows.aggregates, inv.inventory);
+  assert.ok(a.flows.length > 0 && a.totals.costUsd > 0);
+  const timelineCost = a.timeline.reduce((n, t) => n + t.costUsd, 0);
+  assert.ok(Math.abs(timelineCost - a.totals.costUsd) < 1e-6 * Math.max(1, a.totals.costUsd), `timeline ${timelineCost} vs total ${a.totals.costUsd}`);
+  const classCost = Object.values(a.totals.byClass).reduce((n, c) => n + (c?.costUsd ?? 0), 0);
+  assert.ok(Math.abs(classCost - a.totals.costUsd) < 1e-6);
+  for (const g of Object.values(a.groups)) {
+    const byClass = Object.values(g.costByClass).reduce((n, v) => n + (v ?? 0), 0);
+    assert.ok(Math.abs(byClass - g.costUsd) < 1e-9, `${g.groupId}: class split adds up`);
+    assert.ok(g.monthlyUsd >= g.costUsd);
+  }
+  for (const u of a.unusedRules) assert.equal(u.flows, 0);
+  assert.ok(a.unusedRules.length > 0 && a.groups[a.unusedRules[0].groupId].rules.some((r) => r.key === a.unusedRules[0].key));
+  const worker = Object.values(a.groups).find((g) => g.name === 'demo-worker');
+  assert.ok(worker && worker.natToS3Bytes > 0 && worker.natToS3Usd > 0, 'the story: the worker reaches S3 through the NAT gateway');
+});
+
+test('price setting: flat keys apply to all regions, structured form passes through', () => {
+  assert.deepEqual(priceOverridesFromSetting({ natGatewayPerGb: 0.05 }), { all: { natGatewayPerGb: 0.05 } });
+  assert.deepEqual(priceOverridesFromSetting({ regions: { 'eu-west-1': { natGatewayPerGb: 0.048 } } }), { regions: { 'eu-west-1': { natGatewayPerGb: 0.048 } } });
+  assert.equal(priceOverridesFromSetting({}), undefined);
+});
+
+test('rule coverage and plain-words explanations', () => {
+  assert.ok(ruleCovers({ protocol: 'tcp', fromPort: 22, toPort: 22 }, 6, 22));
+  assert.ok(!ruleCovers({ protocol: 'tcp', fromPort: 22, toPort: 22 }, 17, 22));
+  assert.ok(ruleCovers({ protocol: '-1', fromPort: -1, toPort: -1 }, 17, 53));
+  const rule = {
+    id: 'r', direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22, description: null, descriptionState: 'missing', origin: 'inline',
+    sources: [{ id: 's', kind: 'cidr', value: '0.0.0.0/0', range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, file: 'f', via: 'var.admin_cidrs' }],
+  } as unknown as SgRule;
+  assert.equal(explainRule(rule), 'Allows inbound TCP port 22 (SSH) from **anywhere on the internet** (`0.0.0.0/0`) (via var.admin_cidrs). No description.');
+  assert.equal(portsText({ protocol: 'tcp', fromPort: 1000, toPort: 2000 }), 'TCP ports 1000–2000 (1,001 ports)');
+  assert.equal(portsText({ protocol: 'all', fromPort: 0, toPort: 65535 }), 'all traffic (every protocol and port)');
+  const usage = usageForRule(rule, {
+    groupId: 'sg-1', interfaces: 1, egressBytes: 0, ingressBytes: 0, costUsd: 0, monthlyUsd: 0, costByClass: {}, monthlyByClass: {}, natToS3Bytes: 0, natToS3Usd: 0, natToDynamoBytes: 0, natToDynamoUsd: 0, rejectedInbound: 0,
+    rules: [
+      { key: 'a', groupId: 'sg-1', direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22, source: '0.0.0.0/0', flows: 3, bytes: 9, distinctSources: 2, topPeers: [], rejected: 0, lastSeen: 1 },
+      { key: 'b', groupId: 'sg-1', direction: 'ingress', protocol: 'tcp', fromPort: 443, toPort: 443, source: '0.0.0.0/0', flows: 5, bytes: 9, distinctSources: 2, topPeers: [], rejected: 0, lastSeen: 1 },
+    ],
+  });
+  assert.deepEqual(usage.map((u) => u.key), ['a']);
+});
