@@ -99,12 +99,16 @@
     }
     const head = el('tr', {}, ...t.columns.map((c) => {
       const mark = st && st.key === c.key ? (st.dir > 0 ? ' ▲' : ' ▼') : '';
-      return el('th', { class: c.numeric ? 'num sortable' : 'sortable', tabindex: '0', 'aria-sort': st && st.key === c.key ? (st.dir > 0 ? 'ascending' : 'descending') : 'none', onclick: () => {
+      const sortBy = () => {
         const cur = sortState[t.id];
         sortState[t.id] = { key: c.key, dir: cur && cur.key === c.key ? -cur.dir : (c.numeric ? -1 : 1) };
         vscode.setState({ ...(vscode.getState() || {}), sort: sortState });
         render(current);
-      } }, c.label + mark);
+        const again = document.querySelector(`#table-${t.id} th[data-key="${c.key}"]`);
+        if (again) again.focus();
+      };
+      return el('th', { class: c.numeric ? 'num sortable' : 'sortable', tabindex: '0', 'data-key': c.key, 'aria-sort': st && st.key === c.key ? (st.dir > 0 ? 'ascending' : 'descending') : 'none', onclick: sortBy,
+        onkeydown: (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); sortBy(); } } }, c.label + mark);
     }));
     const body = rows.map((r) => el('tr', {}, ...t.columns.map((c) => {
       const cell = r[c.key];

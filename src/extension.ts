@@ -80,7 +80,7 @@ export function activate(context: vscode.ExtensionContext) {
     ...registerReportCommands(services, () => iac.sarif()),
     ...registerMiscCommands(services),
     iac,
-    state.onDidChange((t) => (t === 'analysis' || t === 'findings') && services.reports.refreshAll()),
+    state.onDidChange((t) => (t === 'analysis' ? services.reports.refreshAll() : t === 'findings' && services.reports.refreshAll(['exposure']))),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affects(e, 'aws')) syncAws();
       if (affects(e, 'prices', 'privateCidrs', 'window')) void data.reanalyze();

@@ -81,6 +81,18 @@ export class EditorState implements vscode.Disposable {
     this.fire('findings');
   }
 
+  /** Many files at once (the workspace scan): one change event. */
+  setFindingsBatch(entries: [string, EditorFinding[] | undefined][]): void {
+    let changed = false;
+    for (const [uri, findings] of entries) {
+      if (findings && findings.length) {
+        this.findings.set(uri, findings);
+        changed = true;
+      } else if (this.findings.delete(uri)) changed = true;
+    }
+    if (changed) this.fire('findings');
+  }
+
   addError(source: string, message: string): void {
     this.errors = [{ source, message, at: new Date().toISOString() }, ...this.errors].slice(0, 20);
     this.fire('errors');

@@ -80,6 +80,7 @@ export class WorkspaceScan implements vscode.Disposable {
     }
     for (const group of byDir.values()) results.push({ files: group, result: core.analyzeTerraformModule(group.map((g) => ({ path: g.path, text: g.text })), opts) });
     const seen = new Set<string>();
+    const batch: [string, ReturnType<typeof toEditorFinding>[]][] = [];
     for (const { files, result } of results) {
       for (const f of files) {
         const key = f.uri.toString();
@@ -87,19 +88,27 @@ export class WorkspaceScan implements vscode.Disposable {
         const links = linkGroups(core, result, f.path, this.s.state.inventory);
         const entry: ScannedFile = { uri: key, findings: result.findings.filter((x) => x.file === f.path), links };
         this.files.set(key, entry);
-        if (!this.docs.get(key)) this.publish(entry, result);
+        this.models.set(key, result);
+        if (!this.docs.get(key)) {
+          this.publishLinks(entry);
+          batch.push([key, entry.findings.map((x) => toEditorFinding(x, entry.links))]);
+        }
       }
     }
+    this.s.state.setFindingsBatch(batch);
     for (const key of [...this.files.keys()]) if (!seen.has(key)) this.forget(key);
     this.s.log.info('iac.scan', { files: texts.length, findings: [...this.files.values()].reduce((n, f) => n + f.findings.length, 0), ms: Date.now() - t0 });
   }
 
   private readonly models = new Map<string, AnalysisResult>();
 
-  private publish(entry: ScannedFile, result?: AnalysisResult): void {
-    if (result) this.models.set(entry.uri, result);
-    const model = result ?? this.models.get(entry.uri);
+  private publish(entry: ScannedFile): void {
     this.s.state.setFindings(entry.uri, entry.findings.map((f) => toEditorFinding(f, entry.links)));
+    this.publishLinks(entry);
+  }
+
+  private publishLinks(entry: ScannedFile): void {
+    const model = this.models.get(entry.uri);
     if (!model) return;
     this.s.links.set(
       entry.uri,

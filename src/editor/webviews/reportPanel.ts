@@ -78,9 +78,9 @@ export class ReportPanels implements vscode.Disposable, vscode.WebviewPanelSeria
     return this.panels.has(kind);
   }
 
-  /** Re-posts data to every open panel (state changed). */
-  refreshAll(): void {
-    for (const kind of this.panels.keys()) this.post(kind);
+  /** Re-posts data to the open panels (all, or those of the given kinds). */
+  refreshAll(kinds?: ReportKind[]): void {
+    for (const kind of this.panels.keys()) if (!kinds || kinds.includes(kind)) this.post(kind);
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
