@@ -38,8 +38,34 @@ const SAVINGS_TITLE: Record<string, string> = {
   'nat-gateway': 'NAT gateway',
 };
 
-function toUsage(rule: SgRuleRef, base: { flows: number; bytes: number; distinctPeers: number; lastSeen: number | null }, flows: LabelledFlow[]): RuleUsage {
-  const matched = flows.filter((f) => f.matchedRules.some((r) => r.id === rule.id));
+/** Flows indexed once, so per-rule figures do not rescan every flow (rules × flows). */
+interface FlowIndex {
+  byRule: Map<string, LabelledFlow[]>;
+  rejectedByGroup: Map<string, LabelledFlow[]>;
+}
+
+function indexFlows(flows: LabelledFlow[]): FlowIndex {
+  const byRule = new Map<string, LabelledFlow[]>();
+  const rejectedByGroup = new Map<string, LabelledFlow[]>();
+  for (const f of flows) {
+    for (const r of f.matchedRules) {
+      const list = byRule.get(r.id);
+      if (list) list.push(f);
+      else byRule.set(r.id, [f]);
+    }
+    if (f.action === 'REJECT') {
+      for (const g of f.securityGroupIds) {
+        const list = rejectedByGroup.get(g);
+        if (list) list.push(f);
+        else rejectedByGroup.set(g, [f]);
+      }
+    }
+  }
+  return { byRule, rejectedByGroup };
+}
+
+function toUsage(rule: SgRuleRef, base: { flows: number; bytes: number; distinctPeers: number; lastSeen: number | null }, index: FlowIndex): RuleUsage {
+  const matched = index.byRule.get(rule.id) ?? [];
   const peers = new Map<string, { addr: string; bytes: number; flows: number }>();
   for (const f of matched) {
     const p = peers.get(f.peerAddr) ?? { addr: f.peerAddr, bytes: 0, flows: 0 };
@@ -48,12 +74,8 @@ function toUsage(rule: SgRuleRef, base: { flows: number; bytes: number; distinct
     peers.set(f.peerAddr, p);
   }
   const inbound = rule.direction === 'ingress';
-  const rejected = flows.filter(
-    (f) =>
-      f.action === 'REJECT' &&
-      f.securityGroupIds.includes(rule.groupId) &&
-      (inbound ? f.direction !== 'egress' : f.direction === 'egress') &&
-      ruleCovers(rule, f.protocol, inbound ? f.localPort : f.peerPort),
+  const rejected = (index.rejectedByGroup.get(rule.groupId) ?? []).filter(
+    (f) => (inbound ? f.direction !== 'egress' : f.direction === 'egress') && ruleCovers(rule, f.protocol, inbound ? f.localPort : f.peerPort),
   ).length;
   return {
     key: rule.id,
@@ -128,7 +150,8 @@ export function toEditorAnalysis(a: FlowAnalysis, inventory: Inventory | undefin
     }
   }
   for (const [id, s] of ifaces) groups[id].interfaces = s.size;
-  for (const u of a.ruleUsage) group(u.rule.groupId).rules.push(toUsage(u.rule, u, flows));
+  const index = indexFlows(flows);
+  for (const u of a.ruleUsage) group(u.rule.groupId).rules.push(toUsage(u.rule, u, index));
 
   // Over time: each flow's bytes and cost spread evenly over its first..last seen.
   const start = a.window.start;
@@ -156,7 +179,7 @@ export function toEditorAnalysis(a: FlowAnalysis, inventory: Inventory | undefin
   for (const c of a.byClass) byClass[c.key as PeerClass] = { bytes: c.bytesOut + c.bytesIn, costUsd: c.costUsd, monthlyUsd: c.monthlyCostUsd };
 
   const savings: SavingsItem[] = a.savings.map((h) => ({ title: SAVINGS_TITLE[h.kind] ?? h.kind, detail: h.message, monthlyUsd: h.monthlySavingsUsd }));
-  const unusedRules = a.unusedRules.map((u) => groups[u.rule.groupId]?.rules.find((r) => r.key === u.rule.id) ?? toUsage(u.rule, u, flows));
+  const unusedRules = a.unusedRules.map((u) => groups[u.rule.groupId]?.rules.find((r) => r.key === u.rule.id) ?? toUsage(u.rule, u, index));
   const notes = [...a.problems];
   if (a.projection.statement) notes.push(a.projection.statement);
 

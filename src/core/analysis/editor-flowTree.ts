@@ -48,7 +48,8 @@ export interface FlowFilter {
 
 export type FlowSort = 'bytes' | 'cost' | 'packets' | 'name';
 
-export type FlowNodeKind = 'direction' | 'owner' | 'peer' | 'port';
+/** `more` stands for the children cut off below the first N (views cap long lists). */
+export type FlowNodeKind = 'direction' | 'owner' | 'peer' | 'port' | 'more';
 
 export interface FlowTotals {
   bytes: number;
@@ -188,6 +189,26 @@ export function buildFlowTree(flows: readonly EditorFlow[], filter: FlowFilter =
   const out = DIRECTION_ORDER.map((d) => roots.get(d)).filter((n): n is FlowNode => !!n);
   for (const r of out) sortNodes(r.children, sort);
   return out;
+}
+
+/**
+ * At most `max` children, the rest summed into one `more` node (a tree of 100k peers is no use,
+ * and a filter by bytes narrows it).
+ */
+export function capChildren(node: FlowNode, max: number): FlowNode[] {
+  if (node.children.length <= max) return node.children;
+  const shown = node.children.slice(0, max);
+  const rest = node.children.slice(max);
+  const more = emptyNode(`${node.id}/…more`, 'more', `… ${rest.length.toLocaleString('en-US')} more`, node.direction);
+  for (const r of rest) {
+    more.bytes += r.bytes;
+    more.packets += r.packets;
+    more.costUsd += r.costUsd;
+    more.flows += r.flows;
+    more.rejected += r.rejected;
+  }
+  more.securityGroupIds = node.securityGroupIds;
+  return [...shown, more];
 }
 
 /** Flows behind a node (for "copy", "show in report" and the report's links back). */

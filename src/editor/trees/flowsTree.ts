@@ -5,7 +5,11 @@
  */
 import * as vscode from 'vscode';
 import type { EditorState } from '../state';
-import { buildFlowTree, type FlowFilter, type FlowNode } from '../../core/analysis/editor-flowTree';
+import { buildFlowTree, capChildren, type FlowFilter, type FlowNode } from '../../core/analysis/editor-flowTree';
+import { CommandId } from '../commands/ids';
+
+/** Children shown per node; the rest are summed in one "… N more" item. */
+export const MAX_CHILDREN = 300;
 import { formatBytes, formatCount, formatUsd } from '../../core/analysis/editor-format';
 import { peerClassLabel } from '../../core/analysis/editor-report';
 
@@ -88,6 +92,16 @@ export class FlowsTree implements vscode.TreeDataProvider<FlowNode>, vscode.Disp
   }
 
   getTreeItem(n: FlowNode): vscode.TreeItem {
+    if (n.kind === 'more') {
+      const more = new vscode.TreeItem(n.label, vscode.TreeItemCollapsibleState.None);
+      more.id = n.id;
+      more.description = `${formatBytes(n.bytes)} · ${formatUsd(n.costUsd)}`;
+      more.tooltip = 'Only the largest items are listed. Filter by minimum bytes, class or action to see the rest.';
+      more.iconPath = new vscode.ThemeIcon('ellipsis');
+      more.contextValue = 'flow.more';
+      more.command = { title: 'Filter Flows', command: CommandId.FlowsFilter };
+      return more;
+    }
     const collapsible =
       n.kind === 'port' ? vscode.TreeItemCollapsibleState.None : n.kind === 'direction' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const groups = this.state.analysis?.groups ?? {};
@@ -119,10 +133,11 @@ export class FlowsTree implements vscode.TreeDataProvider<FlowNode>, vscode.Disp
   }
 
   getChildren(n?: FlowNode): FlowNode[] {
-    return n ? n.children : this.roots;
+    return n ? capChildren(n, MAX_CHILDREN) : this.roots;
   }
 
   getParent(n: FlowNode): FlowNode | undefined {
+    if (n.kind === 'more') return this.byId.get(n.id.slice(0, -'/…more'.length));
     return this.parents.get(n.id);
   }
 

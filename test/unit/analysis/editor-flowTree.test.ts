@@ -57,3 +57,16 @@ test('flowsOfNode returns exactly the flows under a node; TSV has a header and o
   assert.equal(tsv.length, 3);
   assert.match(tsv[0], /^direction\tinterfaceId/);
 });
+
+test('long child lists are capped with a "more" node carrying the rest of the totals', async () => {
+  const { capChildren } = await import('../../../src/core/analysis/editor-flowTree');
+  const many = Array.from({ length: 50 }, (_, i) => flow({ peerAddr: `198.51.100.${i}`, bytesOut: 1000 - i, costUsd: 0.01 }));
+  const owner = buildFlowTree(many)[0].children[0];
+  const shown = capChildren(owner, 10);
+  assert.equal(shown.length, 11);
+  const more = shown[10];
+  assert.equal(more.kind, 'more');
+  assert.equal(more.flows, 40);
+  assert.equal(shown.reduce((n, c) => n + c.bytes, 0), owner.bytes);
+  assert.equal(capChildren(owner, 100).length, 50);
+});
