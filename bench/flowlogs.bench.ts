@@ -15,9 +15,7 @@ import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { aggregateFiles } from '../src/core/flowlogs/aggregate';
-import { FlowEngine } from '../src/core/flowlogs/engine';
-import { feedFile } from '../src/core/sources/files';
+import { aggregateToEngine } from '../src/core/flowlogs/aggregate';
 import { dataset, type Dataset } from './flowlogs-data';
 
 interface Scenario {
@@ -34,6 +32,8 @@ interface Measured {
   seconds: number;
   /** Process CPU time (all threads), user + system. */
   cpuSeconds: number;
+  /** Time to make the FlowAggregate objects (not in `seconds`). */
+  materialiseSeconds: number;
   records: number;
   groups: number;
   rssEngineMB: number;
@@ -92,27 +92,23 @@ async function runScenario(s: Scenario): Promise<Measured> {
     records = r.records;
     groups = r.groups;
     rssEngine = maxRssMB();
-  } else if (s.workers > 1) {
-    const r = await aggregateFiles(s.files, { workers: s.workers, aggregate: s.aggregate });
-    records = r.counts.lines;
-    groups = r.aggregates.length;
-    rssEngine = maxRssMB();
   } else {
-    // One thread, engine only: the table is measured before FlowAggregate objects are made.
-    const engine = new FlowEngine({ aggregate: s.aggregate });
-    for (const f of s.files) for await (const _ of feedFile(engine, f)) void _;
+    // The engine (one thread, or workers and the merge); timed before FlowAggregate objects are made.
+    const { engine } = await aggregateToEngine(s.files, { workers: s.workers, aggregate: s.aggregate });
     records = engine.counts.lines;
     groups = engine.table.count;
     rssEngine = maxRssMB();
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpuSeconds = cpu();
     // Materialise the FlowAggregate[] the API returns, to show its cost separately.
+    const m0 = process.hrtime.bigint();
     const all = Array.from(engine.table.iterate());
     if (all.length !== groups) throw new Error('materialisation lost groups');
-    return { seconds: secs, cpuSeconds, records, groups, rssEngineMB: rssEngine, rssPeakMB: maxRssMB() };
+    const materialiseSeconds = Number(process.hrtime.bigint() - m0) / 1e9;
+    return { seconds: secs, cpuSeconds, materialiseSeconds, records, groups, rssEngineMB: rssEngine, rssPeakMB: maxRssMB() };
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { seconds, cpuSeconds: cpu(), records, groups, rssEngineMB: rssEngine, rssPeakMB: maxRssMB() };
+  return { seconds, cpuSeconds: cpu(), materialiseSeconds: 0, records, groups, rssEngineMB: rssEngine, rssPeakMB: maxRssMB() };
 }
 
 /** Runs one scenario in a fresh process (the bundled bench, i.e. the code as shipped). */
@@ -184,7 +180,7 @@ async function main(): Promise<void> {
   const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
   console.log(`machine: ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}; load average at start ${load()}`);
   console.log(
-    `${'scenario'.padEnd(62)} ${pad('wall s', 7)} ${pad('records/s', 11)} ${pad('MB/s', 6)} ${pad('CPU s', 6)} ${pad('rec/CPU-s', 10)} ${pad('groups', 9)} ${pad('RSS engine', 10)} ${pad('RSS peak', 9)}`,
+    `${'scenario'.padEnd(62)} ${pad('wall s', 7)} ${pad('records/s', 11)} ${pad('MB/s', 6)} ${pad('CPU s', 6)} ${pad('rec/CPU-s', 10)} ${pad('groups', 9)} ${pad('RSS engine', 10)} ${pad('+objects', 9)} ${pad('RSS peak', 9)}`,
   );
   for (const s of scenarios) {
     const m = child(bundled, s);
@@ -196,13 +192,14 @@ async function main(): Promise<void> {
     console.log(
       `${s.label.padEnd(62)} ${pad(m.seconds.toFixed(2), 7)} ${pad(Math.round(m.records / m.seconds).toLocaleString('en-US'), 11)} ` +
         `${pad((s.bytes / 1e6 / m.seconds).toFixed(0), 6)} ${pad(m.cpuSeconds.toFixed(2), 6)} ${pad(Math.round(m.records / m.cpuSeconds).toLocaleString('en-US'), 10)} ` +
-        `${pad(m.groups.toLocaleString('en-US'), 9)} ${pad(m.rssEngineMB.toFixed(0) + ' MB', 10)} ${pad(m.rssPeakMB.toFixed(0) + ' MB', 9)}`,
+        `${pad(m.groups.toLocaleString('en-US'), 9)} ${pad(m.rssEngineMB.toFixed(0) + ' MB', 10)} ${pad(m.materialiseSeconds ? m.materialiseSeconds.toFixed(2) + ' s' : '-', 9)} ${pad(m.rssPeakMB.toFixed(0) + ' MB', 9)}`,
     );
   }
   console.log(`load average at end ${load()}`);
   console.log('records/s: wall clock; rec/CPU-s: per second of process CPU time (all threads; less sensitive to a busy machine).');
-  console.log('RSS engine: peak before the FlowAggregate objects are made (engine, 1 thread) / at the end (naive; workers, which');
-  console.log('include the merge and the objects). RSS peak: with the FlowAggregate[] the API returns. MB/s counts file bytes (gz: compressed).');
+  console.log('Engine times stop when the groups are summed (workers: merged); "+objects" is the extra time to make the');
+  console.log('FlowAggregate[] the API returns. RSS engine: peak until then; RSS peak: with those objects. Naive: its Map.');
+  console.log('MB/s counts file bytes (gz: compressed). Each scenario runs in its own process (peak RSS = getrusage maxrss).');
 }
 
 void main().catch((err: unknown) => {

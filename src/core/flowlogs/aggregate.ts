@@ -72,6 +72,19 @@ export function resultOf(
 
 /** Reads files and directories (plain, .gz, Parquet; S3 layouts) and sums their records. */
 export async function aggregateFiles(paths: readonly string[], opts: AggregateOptions = {}): Promise<AggregateResult> {
+  const run = await aggregateToEngine(paths, opts);
+  return resultOf(run.engine, run);
+}
+
+/**
+ * aggregateFiles without making the FlowAggregate objects: the engine (its table holds the
+ * groups) and what resultOf() needs. For callers that stream the groups (engine.table.iterate())
+ * or only need counts, and for the benchmark.
+ */
+export async function aggregateToEngine(
+  paths: readonly string[],
+  opts: AggregateOptions = {},
+): Promise<{ engine: FlowEngine; files: number; bytes: number; filesSkippedByWindow: number; errors: SourceError[] }> {
   const collected = await collectFiles(paths, { window: opts.window, signal: opts.signal });
   const total = collected.files.reduce((s, f) => s + f.size, 0);
   const auto = collected.files.length >= 2 && total >= 32 * 1024 * 1024 ? availableParallelism() : 1;
@@ -96,12 +109,8 @@ export async function aggregateFiles(paths: readonly string[], opts: AggregateOp
   } else {
     bytes = await runWorkers(engine, collected.files, workers, opts);
   }
-  return resultOf(engine, {
-    files: collected.files.length,
-    bytes,
-    filesSkippedByWindow: collected.skippedByWindow,
-    errors: collected.errors,
-  });
+  engine.flush();
+  return { engine, files: collected.files.length, bytes, filesSkippedByWindow: collected.skippedByWindow, errors: collected.errors };
 }
 
 // ------------------------------------------------------------------ workers

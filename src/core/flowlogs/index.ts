@@ -15,6 +15,8 @@
  *     Rejects only on cancellation (with the signal's reason). Every other problem is data:
  *     `errors` (file-level: missing, unreadable, not a flow log, binary, truncated gzip) and
  *     `skipped` (line-level, first N kept; all counted in counts.skipped).
+ *   aggregateToEngine(paths, opts?): Promise<{engine, files, bytes, filesSkippedByWindow, errors}>
+ *     the same without making FlowAggregate objects (stream them with engine.table.iterate()).
  *   readRecords(paths, opts?): AsyncGenerator<FlowRecord | RecordsSummary>
  *     one object per record (AWS field names, numbers as numbers, `-` → null, `_file`, `_line`),
  *     then a final `{ _summary: true, counts, skipped, errors, ... }`.
@@ -50,6 +52,7 @@ export {
 } from './fields';
 export {
   aggregateFiles,
+  aggregateToEngine,
   createAggregator,
   readRecords,
   type AggregateOptions,
