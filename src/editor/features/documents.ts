@@ -94,8 +94,16 @@ export class IacDocuments implements vscode.Disposable {
     if (!this.isCandidate(doc)) return undefined;
     const a = this.cache.get(doc.uri.toString());
     if (a && a.version === doc.version) return a;
-    await loadIacCore(this.s.context.extensionUri);
-    return this.analyze(doc);
+    try {
+      await loadIacCore(this.s.context.extensionUri);
+      return this.analyze(doc);
+    } catch (err) {
+      // Never let a core failure break the editor's providers: log it once per message.
+      const message = err instanceof Error ? err.message : String(err);
+      this.s.log.error('iac.failed', { file: vscode.workspace.asRelativePath(doc.uri), error: message });
+      if (!this.s.state.errors.some((e) => e.source === 'iac' && e.message === message)) this.s.state.addError('iac', message);
+      return undefined;
+    }
   }
 
   private changed(e: vscode.TextDocumentChangeEvent): void {
@@ -121,7 +129,7 @@ export class IacDocuments implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        void this.ensure(doc).catch((err) => this.s.log.error('iac.failed', { file: doc.uri.fsPath, error: String(err instanceof Error ? err.message : err) }));
+        void this.ensure(doc);
       }, delay),
     );
   }
