@@ -215,8 +215,11 @@ export class DataService {
     }
     const settings = readSettings();
     const win = parseWindow(settings.window);
+    const wasBusy = this.state.busy;
+    this.state.setBusy(true);
     try {
       const core = await lazyCore.load();
+      await new Promise((r) => setTimeout(r, 0)); // let the "busy" status reach the window first
       const t0 = Date.now();
       const analysis = core.analyze(this.state.aggregates, this.state.inventory, {
         prices: settings.prices,
@@ -230,6 +233,8 @@ export class DataService {
       const message = err instanceof Error ? err.message : String(err);
       this.log.error('analysis.failed', { error: message });
       this.state.addError('analysis', message);
+    } finally {
+      this.state.setBusy(wasBusy);
     }
   }
 
