@@ -7,6 +7,7 @@ import { CommandId } from '../commands/ids';
 
 export type FindingNode =
   | { kind: 'file'; uri: string; findings: EditorFinding[] }
+  | { kind: 'severity'; uri: string; severity: Severity; findings: EditorFinding[] }
   | { kind: 'finding'; uri: string; finding: EditorFinding };
 
 const SEVERITY_ICON: Record<Severity, vscode.ThemeIcon> = {
@@ -36,9 +37,10 @@ export class FindingsTree implements vscode.TreeDataProvider<FindingNode>, vscod
         .sort((a, b) => Math.min(...a.findings.map((f) => rank(f.severity))) - Math.min(...b.findings.map((f) => rank(f.severity))) || a.uri.localeCompare(b.uri));
     }
     if (n.kind === 'file') {
-      return [...n.findings]
-        .sort((a, b) => rank(a.severity) - rank(b.severity) || a.range.start.line - b.range.start.line)
-        .map((finding) => ({ kind: 'finding' as const, uri: n.uri, finding }));
+      return SEVERITIES.map((severity) => ({ kind: 'severity' as const, uri: n.uri, severity, findings: n.findings.filter((f) => f.severity === severity) })).filter((g) => g.findings.length);
+    }
+    if (n.kind === 'severity') {
+      return [...n.findings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column).map((finding) => ({ kind: 'finding' as const, uri: n.uri, finding }));
     }
     return [];
   }
@@ -52,6 +54,14 @@ export class FindingsTree implements vscode.TreeDataProvider<FindingNode>, vscod
       item.description = `${vscode.workspace.asRelativePath(uri)} · ${counts.map(([s, c]) => `${c} ${s}`).join(', ')}`;
       item.contextValue = 'finding.file';
       item.iconPath = vscode.ThemeIcon.File;
+      return item;
+    }
+    if (n.kind === 'severity') {
+      const item = new vscode.TreeItem(n.severity, rank(n.severity) <= 1 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `severity:${n.uri}:${n.severity}`;
+      item.description = String(n.findings.length);
+      item.iconPath = SEVERITY_ICON[n.severity];
+      item.contextValue = `finding.severity.${n.severity}`;
       return item;
     }
     const f = n.finding;

@@ -131,12 +131,17 @@ describe('editor: sidebar, reports, commands', () => {
     const names = files.map((f) => (f.kind === 'file' ? f.uri.split('/').pop() : ''));
     for (const n of ['security.tf', 'network.tf', 'stack.yaml']) assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
     const sec = files.find((f) => f.kind === 'file' && f.uri.endsWith('/security.tf'))!;
-    const items = api.findingsTree.getChildren(sec);
+    const levels = api.findingsTree.getChildren(sec);
     const order = ['critical', 'high', 'medium', 'low', 'info'];
-    const ranks = items.map((i) => (i.kind === 'finding' ? order.indexOf(i.finding.severity) : -1));
-    assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), 'sorted by severity');
+    const ranks = levels.map((i) => (i.kind === 'severity' ? order.indexOf(i.severity) : -1));
+    assert.ok(ranks.every((r) => r >= 0), 'second level: severities');
+    assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), 'ordered from critical to info');
+    const high = levels.find((l) => l.kind === 'severity' && l.severity === 'high')!;
+    const items = api.findingsTree.getChildren(high);
+    assert.ok(items.length > 0 && items.every((i) => i.kind === 'finding' && i.finding.severity === 'high'));
     const item = api.findingsTree.getTreeItem(items[0]);
     assert.equal(item.command?.command, 'egressLens.findings.open');
+    assert.match(String(item.label), /^EL00\d /);
   });
 
   it('reveal in code: a flows-tree group opens its Terraform resource', async () => {
