@@ -22,7 +22,7 @@ import { IacFeatures } from './editor/features/iac';
 
 export type EgressLensApi = ReturnType<typeof buildApi>;
 
-function buildApi(s: EditorServices, trees: { findingsTree: FindingsTree; sourcesTree: SourcesTree }, iac: IacFeatures) {
+function buildApi(s: EditorServices, trees: { findingsTree: FindingsTree; sourcesTree: SourcesTree }, iac: IacFeatures, statusBar: StatusBar) {
   return {
     state: s.state,
     data: s.data,
@@ -37,6 +37,7 @@ function buildApi(s: EditorServices, trees: { findingsTree: FindingsTree; source
     testHooks: {
       setTrusted: (trusted: boolean | undefined) => s.trust.setOverride(trusted),
       counters: s.trust.counters,
+      statusBar: () => ({ text: statusBar.item.text, command: statusBar.item.command }),
     },
   };
 }
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext) {
   const services: EditorServices = { context, state, log, trust, data, links, flowsTree, reports: undefined as unknown as ReportPanels };
   services.reports = new ReportPanels(context.extensionUri, (kind) => buildReport(services, kind), (link) => revealFlows(services, link));
   const iac = new IacFeatures(services);
+  const statusBar = new StatusBar(state);
 
   const syncAws = () => {
     const a = readSettings().aws;
@@ -70,7 +72,7 @@ export function activate(context: vscode.ExtensionContext) {
     findingsTree,
     sourcesTree,
     services.reports,
-    new StatusBar(state),
+    statusBar,
     flowsTree.createView('egressLens.flows'),
     vscode.window.createTreeView('egressLens.findings', { treeDataProvider: findingsTree, showCollapseAll: true }),
     vscode.window.createTreeView('egressLens.sources', { treeDataProvider: sourcesTree }),
@@ -89,7 +91,7 @@ export function activate(context: vscode.ExtensionContext) {
   );
   log.info('activate', { version: context.extension.packageJSON.version, trusted: trust.trusted, ms: Date.now() - t0 });
   void data.autoLoad();
-  return buildApi(services, { findingsTree, sourcesTree }, iac);
+  return buildApi(services, { findingsTree, sourcesTree }, iac, statusBar);
 }
 
 export function deactivate(): void {}

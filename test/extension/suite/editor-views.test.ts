@@ -219,10 +219,23 @@ describe('editor: sidebar, reports, commands', () => {
     for (const st of steps) await vscode.workspace.fs.stat(vscode.Uri.joinPath(ext.extensionUri, st.media.markdown));
   });
 
-  it('status bar data: window and cost come from the analysis', async () => {
+  it('status bar: profile/region, data window and cost; click refreshes', async () => {
     const api = await loadedApi();
     const a = api.state.analysis!;
     assert.ok(a.totals.costUsd > 0 && a.totals.monthlyUsd > a.totals.costUsd);
-    assert.ok(a.window.end > a.window.start);
+    const bar = api.testHooks.statusBar();
+    assert.match(bar.text, /^\$\(cloud\) default\/us-east-1 · \d+(\.\d)? (min|h|d) · \$[\d,.]+ \(\$[\d,.]+\/mo\)$/);
+    assert.equal(bar.command, 'egressLens.refresh');
+  });
+
+  it('skipped lines open as a read-only list naming file, line and reason', async () => {
+    const api = await loadedApi();
+    const src = api.state.sources.find((x) => x.counts.skipped > 0)!;
+    await vscode.commands.executeCommand('egressLens.sources.showSkipped', src.id);
+    const ed = await waitFor(() => vscode.window.activeTextEditor, (e) => !!e && e.document.isUntitled, { message: 'the skipped-lines document' });
+    const text = ed!.document.getText();
+    assert.match(text, new RegExp(`${src.counts.skipped} skipped of ${src.counts.lines} lines`));
+    assert.match(text, /\.log(\.gz)?:\d+: /, 'file:line: reason');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
