@@ -50,12 +50,15 @@ export class DataService {
   }
 
   /** Runs `work` under a cancellable notification; returns undefined when cancelled or failed. */
-  private async withProgress<T>(title: string, source: string, work: (signal: AbortSignal, report: (msg: string) => void) => Promise<T>): Promise<T | undefined> {
+  private async withProgress<T>(title: string, source: string, work: (signal: AbortSignal, report: (msg: string) => void) => Promise<T>, outer?: AbortSignal): Promise<T | undefined> {
     this.state.setBusy(true);
     try {
       return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
         const ac = new AbortController();
         const sub = token.onCancellationRequested(() => ac.abort());
+        // A caller's own signal (tests, or a command that supersedes this one) cancels too.
+        if (outer?.aborted) ac.abort(outer.reason);
+        outer?.addEventListener('abort', () => ac.abort(outer.reason), { once: true });
         try {
           return await work(ac.signal, (message) => progress.report({ message }));
         } finally {
@@ -79,7 +82,7 @@ export class DataService {
   }
 
   /** Loads flow-log files or folders (replacing earlier file sources with the same label). */
-  async loadFiles(paths: string[], label?: string): Promise<boolean> {
+  async loadFiles(paths: string[], label?: string, opts: { signal?: AbortSignal } = {}): Promise<boolean> {
     if (!this.trust.allow('Load flow logs')) return false;
     if (!paths.length) return false;
     const name = label ?? (paths.length === 1 ? vscode.workspace.asRelativePath(paths[0]) : `${paths.length} paths`);
@@ -94,7 +97,7 @@ export class DataService {
         signal,
         onProgress: (p: Progress) => report(`${p.records.toLocaleString('en-US')} records, ${p.files} files`),
       });
-    });
+    }, opts.signal);
     if (!result) return false;
     const summary: FlowSourceSummary = {
       id: `files:${name}`,

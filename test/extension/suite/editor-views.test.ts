@@ -182,6 +182,17 @@ describe('editor: sidebar, reports, commands', () => {
     assert.ok(errorsNode?.children?.length);
   });
 
+  it('cancelling a load stops the engine and keeps the data as it was', async () => {
+    const api = await loadedApi();
+    const before = api.state.analysis;
+    const ac = new AbortController();
+    ac.abort();
+    assert.equal(await api.data.loadFiles([api.state.sources[0].detail!], 'cancelled load', { signal: ac.signal }), false);
+    assert.ok(!api.state.sources.some((x) => x.label === 'cancelled load'));
+    assert.equal(api.state.analysis, before);
+    assert.equal(api.state.busy, false);
+  });
+
   it('load flow logs via the command: the same source is replaced, not duplicated', async () => {
     const api = await loadedApi();
     const before = api.state.sources.length;
