@@ -65,12 +65,17 @@ export class Diagnostics implements vscode.Disposable {
 
   /** Where a rule's documentation lives: the repo's docs/rules page (a file in a checkout, else the web). */
   docTarget(ruleId: string): vscode.Uri {
-    const local = vscode.Uri.joinPath(this.s.context.extensionUri, 'docs', 'rules', `${ruleId}.md`);
-    if (existsSync(local.fsPath)) return local;
+    return this.repoDoc(`docs/rules/${ruleId}.md`);
+  }
+
+  /** A documentation file of the repository: local in a checkout, else on the repository's site. */
+  repoDoc(relative: string, fragment?: string): vscode.Uri {
+    const local = vscode.Uri.joinPath(this.s.context.extensionUri, ...relative.split('/'));
+    if (existsSync(local.fsPath)) return fragment ? local.with({ fragment }) : local;
     const repository = this.s.context.extension.packageJSON.repository as { url?: string } | string | undefined;
     const url = (typeof repository === 'string' ? repository : repository?.url) ?? 'https://github.com/egress-lens/egress-lens';
     const repo = url.replace(/^git\+/, '').replace(/\.git$/, '');
-    return vscode.Uri.parse(`${repo}/blob/main/docs/rules/${ruleId}.md`);
+    return vscode.Uri.parse(`${repo}/blob/main/${relative}${fragment ? `#${fragment}` : ''}`);
   }
 
   private publishAll(): void {
@@ -152,7 +157,7 @@ export class Diagnostics implements vscode.Disposable {
         `. ${formatBytes(g.egressBytes)} sent out in the window; threshold ${formatUsd(threshold)}/month (egressLens.thresholds.costlyEgressUsdPerMonth).`;
       const d = new vscode.Diagnostic(toRange(model.headerRange), msg, vscode.DiagnosticSeverity.Warning);
       d.source = DIAGNOSTIC_SOURCE;
-      d.code = { value: COSTLY_EGRESS_CODE, target: this.docTarget('EL009') };
+      d.code = { value: COSTLY_EGRESS_CODE, target: this.repoDoc('README.md', 'settings') };
       this.origins.set(d, { kind: 'costly', group: g, address: model.address });
       out.push(d);
     }
