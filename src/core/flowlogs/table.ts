@@ -2,7 +2,7 @@
  * The aggregation table: one row per distinct 7-tuple (interface, srcaddr, dstaddr, srcport,
  * dstport, protocol, action), stored column-wise in typed arrays. Keys are five small integers
  * (interface, srcaddr and dstaddr are interned ids; ports packed in one u32; protocol and action in
- * one u16), so a group costs about 62 bytes whatever the line length, and memory grows with
+ * one u16), so a group costs about 88 bytes of capacity whatever the line length, and memory grows with
  * distinct flows, never with records. Open addressing with linear probing.
  */
 import type { FlowAggregate } from '../model/flows';
