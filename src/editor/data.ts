@@ -230,7 +230,14 @@ export class DataService {
         window: win.spec.kind === 'absolute' ? { start: win.spec.start, end: win.spec.end } : undefined,
       });
       this.log.info('analysis.done', { flows: analysis.flows.length, groups: Object.keys(analysis.groups).length, costUsd: +analysis.totals.costUsd.toFixed(4), ms: Date.now() - t0 });
-      for (const n of analysis.notes) this.log.info('analysis.note', { note: n });
+      this.state.clearErrors('settings');
+      for (const n of analysis.notes) {
+        if (n.startsWith('egressLens.')) {
+          // a settings problem (bad price key): the user should see it, not only the log
+          this.log.warn('settings.problem', { problem: n });
+          this.state.addError('settings', n);
+        } else this.log.info('analysis.note', { note: n });
+      }
       this.state.setAnalysis(analysis);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

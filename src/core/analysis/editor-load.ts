@@ -9,7 +9,7 @@ import type { EditorAnalysis } from './editor-model';
 import { aggregateFiles } from '../flowlogs';
 import { loadInventoryFiles } from '../sources/inventory-files';
 import { analyzeFlows } from '../network';
-import type { PriceOverrides } from '../pricing';
+import { parsePriceOverrides, type PriceOverrides } from '../pricing';
 import { toEditorAnalysis } from './editor-analysis';
 
 export interface FlowFilesResult {
@@ -51,18 +51,24 @@ export interface AnalyzeOptions {
   window?: { start: number; end: number };
 }
 
-/** The `egressLens.prices` setting: flat keys apply to every region; `all` / `regions` as in the CLI's price file. */
-export function priceOverridesFromSetting(setting: Record<string, unknown> | undefined): PriceOverrides | undefined {
-  if (!setting || !Object.keys(setting).length) return undefined;
-  if ('all' in setting || 'regions' in setting) return setting as PriceOverrides;
-  return { all: setting as PriceOverrides['all'] };
+/**
+ * The `egressLens.prices` setting, read like the CLI's `--prices` file: flat keys apply to every
+ * region, `regions: { "<region>": {...} }` to one. Unknown keys and bad values become problems.
+ */
+export function priceOverridesFromSetting(setting: Record<string, unknown> | undefined): { overrides: PriceOverrides | undefined; problems: string[] } {
+  if (!setting || !Object.keys(setting).length) return { overrides: undefined, problems: [] };
+  const r = parsePriceOverrides(JSON.stringify(setting), 'egressLens.prices');
+  return { overrides: r.overrides, problems: r.problems };
 }
 
 export function analyze(aggregates: FlowAggregate[], inventory: Inventory | undefined, opts: AnalyzeOptions = {}): EditorAnalysis {
+  const prices = priceOverridesFromSetting(opts.prices);
   const a = analyzeFlows(aggregates, inventory ?? null, {
     privateCidrs: opts.privateCidrs,
-    priceOverrides: priceOverridesFromSetting(opts.prices),
+    priceOverrides: prices.overrides,
     window: opts.window,
   });
-  return toEditorAnalysis(a, inventory);
+  const out = toEditorAnalysis(a, inventory);
+  out.notes.unshift(...prices.problems);
+  return out;
 }

@@ -28,10 +28,19 @@ test('demo data → editor analysis: totals, timeline and per-group figures agre
   assert.ok(worker && worker.natToS3Bytes > 0 && worker.natToS3Usd > 0, 'the story: the worker reaches S3 through the NAT gateway');
 });
 
-test('price setting: flat keys apply to all regions, structured form passes through', () => {
-  assert.deepEqual(priceOverridesFromSetting({ natGatewayPerGb: 0.05 }), { all: { natGatewayPerGb: 0.05 } });
-  assert.deepEqual(priceOverridesFromSetting({ regions: { 'eu-west-1': { natGatewayPerGb: 0.048 } } }), { regions: { 'eu-west-1': { natGatewayPerGb: 0.048 } } });
-  assert.equal(priceOverridesFromSetting({}), undefined);
+test('price setting: flat keys apply to all regions, per-region form, unknown keys reported', async () => {
+  const inv = await loadInventoryPath(join(demo, 'inventory'));
+  const flows = await loadFlowFiles([join(demo, 'flowlogs')]);
+  const base = analyze(flows.aggregates, inv.inventory);
+  const doubled = analyze(flows.aggregates, inv.inventory, { prices: { natGatewayPerGb: 0.09 } });
+  const w = (a: typeof base) => Object.values(a.groups).find((g) => g.name === 'demo-worker')!.natToS3Usd;
+  assert.ok(Math.abs(w(doubled) - 2 * w(base)) < 1e-9, 'the NAT price override doubles the NAT processing cost');
+  assert.match(analyze(flows.aggregates, inv.inventory, { prices: { nope: 1 } }).notes[0], /unknown price key/);
+  assert.deepEqual(priceOverridesFromSetting({ natGatewayPerGb: 0.05 }), { overrides: { all: { natGatewayPerGb: 0.05 } }, problems: [] });
+  assert.deepEqual(priceOverridesFromSetting({ regions: { 'eu-west-1': { natGatewayPerGb: 0.048 } } }).overrides, { regions: { 'eu-west-1': { natGatewayPerGb: 0.048 } } });
+  assert.equal(priceOverridesFromSetting({}).overrides, undefined);
+  const bad = priceOverridesFromSetting({ internetEgressPerGb: 0.08 });
+  assert.match(bad.problems[0], /egressLens\.prices.*internetEgressPerGb: unknown price key/);
 });
 
 test('rule coverage and plain-words explanations', () => {
