@@ -154,6 +154,10 @@ function validatePartial(o: unknown, where: string, problems: string[]): Partial
         problems.push(`${where}.internetEgressTiers: upToGb must increase and only the last tier may be open (null)`);
         continue;
       }
+      if (tiers[tiers.length - 1].upToGb !== null) {
+        problems.push(`${where}.internetEgressTiers: the last tier must have "upToGb": null (open-ended), else traffic past ${tiers[tiers.length - 1].upToGb} GB would have no price`);
+        continue;
+      }
       out[k] = tiers;
     } else if (k === 'interRegionPerGb') {
       if (!v || typeof v !== 'object' || !Object.values(v).every((n) => typeof n === 'number' && n >= 0)) {
@@ -204,12 +208,15 @@ export function parsePriceOverrides(text: string, fileName: string): { overrides
   return { overrides, problems };
 }
 
-/** Cost of `gb` GB in one month under cumulative tiers. */
+/**
+ * Cost of `gb` GB in one month under cumulative tiers. The last tier is open-ended whatever its
+ * `upToGb` says (parsePriceOverrides rejects a closed one), so no volume is ever free by omission.
+ */
 export function tieredCost(gb: number, tiers: PriceTier[]): number {
   let cost = 0;
   let lower = 0;
-  for (const t of tiers) {
-    const upper = t.upToGb ?? Infinity;
+  for (const [i, t] of tiers.entries()) {
+    const upper = i === tiers.length - 1 ? Infinity : (t.upToGb ?? Infinity);
     if (gb <= lower) break;
     const inTier = Math.min(gb, upper) - lower;
     if (inTier > 0) cost += inTier * t.usdPerGb;
