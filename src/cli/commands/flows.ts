@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type Command, type CliIO, InputError, UsageError } from '../command';
-import { aggregateFiles, parseFieldList, type AggregateResult } from '../../core/flowlogs';
+import { FLOW_REQUIRED_FIELDS, parseFieldsFlag, parseTimeFlag } from '../options';
+import { aggregateFiles, type AggregateResult } from '../../core/flowlogs';
 import { mergeAggregateResults } from '../../core/flowlogs/merge';
 import { aggregateFromCloudWatch, aggregateFromS3, connectionFromFlags, fetchInventoryFromAws } from '../../core/sources/aws';
 import { analyzeFlows, type FlowAnalysis } from '../../core/network/analyze';
@@ -35,7 +36,8 @@ Options:
   --region R             region for prices (default: records' region, inventory's, us-east-1)
   --aws-ip-ranges FILE   AWS ip-ranges.json, to recognise AWS services when the logs lack
                          pkt-*-aws-service
-  --start ISO, --end ISO time window; with both, the projection uses this window
+  --start T, --end T     time window (ISO 8601 or Unix seconds); with both, the projection
+                         uses this window
   --fields a,b,...       field order for files without a header line (default: version 2)
   --format F             table (default) | json | csv | md
   --top N                list only the N most expensive flows (default: 25 for table/md, all
@@ -61,12 +63,6 @@ Exit codes: 0 ok; 2 usage or input error (bad flag, unreadable inventory or pric
 readable flow-log file, AWS errors such as missing credentials or a missing IAM permission).
 `;
 
-function parseIso(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new UsageError(`${flag} '${v}' is not an ISO 8601 time (e.g. 2026-11-20T10:00:00Z)`);
-  return Math.floor(t / 1000);
-}
 
 export interface FlowsOptions {
   paths: string[];
@@ -144,19 +140,15 @@ export function parseFlowsArgs(argv: string[]): FlowsOptions {
     top = Number(v.top);
     if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer (got '${v.top}')`);
   }
-  const start = parseIso('--start', v.start);
-  const end = parseIso('--end', v.end);
+  const start = parseTimeFlag('--start', v.start);
+  const end = parseTimeFlag('--end', v.end);
   if (start !== undefined && end !== undefined && end <= start) throw new UsageError('--end must be after --start');
   let directions: string[] | undefined;
   if (v.direction) {
     directions = v.direction.split(',').map((d) => d.trim()).filter(Boolean);
     for (const d of directions) if (!['ingress', 'egress', 'internal', 'unknown'].includes(d)) throw new UsageError(`--direction '${d}': use ingress, egress, internal or unknown`);
   }
-  let fields: string[] | undefined;
-  if (v.fields) {
-    fields = parseFieldList(v.fields);
-    if (fields.length === 0) throw new UsageError('--fields is empty');
-  }
+  const fields = parseFieldsFlag(v.fields, FLOW_REQUIRED_FIELDS);
   if (v.region !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d+$/.test(v.region)) throw new UsageError(`--region '${v.region}' does not look like an AWS region (e.g. us-east-1)`);
   return {
     paths: parsed.positionals,
@@ -241,7 +233,8 @@ export async function runFlows(o: FlowsOptions, cwd: string, env: NodeJS.Process
   const results: AggregateResult[] = [];
   if (o.paths.length) {
     const fromFiles = await aggregateFiles(o.paths.map(abs), { fields: o.fields, window });
-    if (fromFiles.files === 0 && fromFiles.errors.length > 0) {
+    // Nothing readable at all (every file missing, binary, not a flow log): an input error.
+    if (fromFiles.counts.lines === 0 && fromFiles.errors.length > 0) {
       throw new InputError(fromFiles.errors.map((e) => `${e.file}: ${e.message}`).join('\n'));
     }
     if (fromFiles.files === 0 && fromFiles.filesSkippedByWindow === 0) {

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT_OK, EXIT_USAGE, InputError, UsageError, type Command } from '../command';
-import { parseFieldList, readRecords, type RecordsSummary, type TimeWindow } from '../../core/flowlogs';
+import { readRecords, type RecordsSummary, type TimeWindow } from '../../core/flowlogs';
+import { parseFieldsFlag, parseTimeFlag } from '../options';
 
 const HELP = `egress-lens records [options] <file|dir>...
 
@@ -34,13 +35,6 @@ Exit codes: 0 ok; 2 usage error, a path that cannot be read, or a file that is n
 (the records of the other files are still printed).
 `;
 
-function parseTime(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new UsageError(`${flag}: '${value}' is not an ISO 8601 time or Unix seconds`);
-  return Math.floor(ms / 1000);
-}
 
 export const recordsCommand: Command = {
   name: 'records',
@@ -66,9 +60,8 @@ export const recordsCommand: Command = {
     const { values, positionals } = parsed;
     if (values.format !== 'jsonl') throw new UsageError(`--format: '${values.format}' is not supported (use jsonl)`);
     if (positionals.length === 0) throw new UsageError('give at least one flow-log file or directory');
-    const fields = values.fields !== undefined ? parseFieldList(values.fields) : undefined;
-    if (fields !== undefined && fields.length === 0) throw new UsageError('--fields: no field names given');
-    const window: TimeWindow = { start: parseTime('--start', values.start), end: parseTime('--end', values.end) };
+    const fields = parseFieldsFlag(values.fields);
+    const window: TimeWindow = { start: parseTimeFlag('--start', values.start), end: parseTimeFlag('--end', values.end) };
     if (window.start !== undefined && window.end !== undefined && window.start > window.end) {
       throw new UsageError('--start is after --end');
     }

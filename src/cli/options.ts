@@ -1,0 +1,35 @@
+// Flag values shared by the commands, parsed one way everywhere (errors name the flag).
+import { UsageError } from './command';
+import { isKnownField, parseFieldList } from '../core/flowlogs';
+
+/** `--start` / `--end`: ISO 8601, or Unix seconds. */
+export function parseTimeFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new UsageError(`${flag} '${value}' is not an ISO 8601 time (e.g. 2026-11-20T10:00:00Z) or Unix seconds`);
+  return Math.floor(ms / 1000);
+}
+
+const FIELD_NAME = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
+
+/**
+ * `--fields a,b,...` (or a LogFormat `${a} ${b}`). Unknown names are allowed — AWS keeps adding
+ * fields and they are carried through — but they must look like field names, and `required`
+ * fields (what the command cannot work without) must be there.
+ */
+export function parseFieldsFlag(value: string | undefined, required: readonly string[] = []): string[] | undefined {
+  if (value === undefined) return undefined;
+  const fields = parseFieldList(value);
+  if (fields.length === 0) throw new UsageError('--fields: no field names given');
+  const bad = fields.filter((f) => !FIELD_NAME.test(f));
+  if (bad.length) throw new UsageError(`--fields: '${bad[0]}' is not a field name (lower-case words joined by '-', e.g. pkt-srcaddr)`);
+  const missing = required.filter((r) => !fields.includes(r));
+  if (missing.length) throw new UsageError(`--fields lacks ${missing.join(', ')} (needed to label flows)`);
+  const unknown = fields.filter((f) => !isKnownField(f));
+  if (unknown.length === fields.length) throw new UsageError(`--fields: none of ${fields.join(', ')} is a known flow-log field`);
+  return fields;
+}
+
+/** What labelling a flow cannot do without. */
+export const FLOW_REQUIRED_FIELDS = ['srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'bytes', 'start', 'end'] as const;
