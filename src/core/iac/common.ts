@@ -1,6 +1,7 @@
 /** Helpers both adapters share: protocol and CIDR normalisation, suppression comments. */
 import type { SourceRange } from '../model/flows';
-import type { SourceKind, Suppression } from './model';
+import { isRfcPrivate, parseCidr, parseIp, type ParsedCidr, type ParsedIp } from '../network/ip';
+import type { IacModel, SourceKind, Suppression } from './model';
 
 /** 'all' | 'tcp' | 'udp' | 'icmp' | 'icmpv6' | IANA number as string; null if not recognisable. */
 export function normaliseProtocol(v: string | number | null | undefined): string | null {
@@ -29,52 +30,96 @@ export function normaliseProtocol(v: string | number | null | undefined): string
   }
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d{1,2}))?$/;
-
-/** Classifies a written source string: IPv4 CIDR, IPv6 CIDR, or neither. */
-export function cidrKind(s: string): Extract<SourceKind, 'cidr' | 'ipv6'> | null {
+/** A written source string parsed by the shared network parser (trimmed); null when not a valid CIDR or address. */
+export function parseSourceCidr(s: string): ParsedCidr | null {
   const t = s.trim();
-  if (IPV4.test(t)) return 'cidr';
-  if (t.includes(':') && /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(t)) return 'ipv6';
-  return null;
+  if (!t) return null;
+  return parseCidr(t);
+}
+
+/** Classifies a written source string: IPv4 CIDR, IPv6 CIDR, or neither (invalid octets/prefixes are neither). */
+export function cidrKind(s: string): Extract<SourceKind, 'cidr' | 'ipv6'> | null {
+  const c = parseSourceCidr(s);
+  return c ? (c.family === 4 ? 'cidr' : 'ipv6') : null;
+}
+
+/** Why a string is not a CIDR, in words, for problems (e.g. "octet 300 is over 255"). */
+export function invalidCidrReason(s: string): string {
+  const t = s.trim();
+  const slash = t.indexOf('/');
+  const addr = slash >= 0 ? t.slice(0, slash) : t;
+  const pfx = slash >= 0 ? t.slice(slash + 1) : null;
+  const ip = parseIp(addr);
+  if (!ip) {
+    if (/^\d+(\.\d+)*$/.test(addr)) {
+      const parts = addr.split('.');
+      if (parts.length !== 4) return `'${addr}' does not have four octets`;
+      const big = parts.find((x) => Number(x) > 255);
+      if (big) return `octet ${big} is over 255`;
+    }
+    return `'${addr}' is not an IP address`;
+  }
+  const max = ip.family === 4 ? 32 : 128;
+  if (pfx !== null && (!/^\d{1,3}$/.test(pfx) || Number(pfx) > max)) return `prefix /${pfx} is not between /0 and /${max}`;
+  return 'not a CIDR';
 }
 
 /** Prefix length of a CIDR (a bare address counts as /32 or /128); null when not a CIDR. */
 export function prefixLength(s: string): number | null {
-  const t = s.trim();
-  const kind = cidrKind(t);
-  if (!kind) return null;
-  const slash = t.indexOf('/');
-  if (slash < 0) return kind === 'cidr' ? 32 : 128;
-  return Number(t.slice(slash + 1));
+  return parseSourceCidr(s)?.prefix ?? null;
 }
 
 export function isWorldCidr(s: string): boolean {
-  const t = s.trim();
-  return prefixLength(t) === 0;
+  return prefixLength(s) === 0;
 }
 
-/** IPv4 as a number, or null. */
-export function ipv4ToInt(s: string): number | null {
-  const m = IPV4.exec(s.trim());
-  if (!m) return null;
-  const parts = [m[1], m[2], m[3], m[4]].map(Number);
-  if (parts.some((p) => p > 255)) return null;
-  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+/** The first and last address of a block. */
+export function cidrBounds(c: ParsedCidr): { first: ParsedIp; last: ParsedIp } {
+  if (c.family === 4) {
+    const first = c.network as number;
+    return { first: { family: 4, value: first }, last: { family: 4, value: first + 2 ** (32 - c.prefix) - 1 } };
+  }
+  const first = c.network as bigint;
+  return { first: { family: 6, value: first }, last: { family: 6, value: first + (1n << BigInt(128 - c.prefix)) - 1n } };
 }
 
-/** True when the whole CIDR lies in RFC 1918, CGNAT (100.64/10) or link-local space. */
-export function isPrivateIpv4Cidr(s: string): boolean {
-  const ip = ipv4ToInt(s.split('/')[0]);
-  const len = prefixLength(s);
-  if (ip === null || len === null) return false;
-  const within = (base: string, baseLen: number): boolean => {
-    const b = ipv4ToInt(base)!;
-    if (len < baseLen) return false;
-    const mask = baseLen === 0 ? 0 : (~0 << (32 - baseLen)) >>> 0;
-    return ((ip & mask) >>> 0) === ((b & mask) >>> 0);
-  };
-  return within('10.0.0.0', 8) || within('172.16.0.0', 12) || within('192.168.0.0', 16) || within('100.64.0.0', 10);
+/**
+ * True when the whole CIDR lies in private space (RFC 1918, 100.64/10, IPv6 ULA fc00::/7; see
+ * network/ip.ts isRfcPrivate). Private blocks are aligned and far apart, so a block whose first and
+ * last addresses are both private lies inside one of them.
+ */
+export function isPrivateCidr(s: string): boolean {
+  const c = parseSourceCidr(s);
+  if (!c) return false;
+  const { first, last } = cidrBounds(c);
+  return isRfcPrivate(first) && isRfcPrivate(last);
+}
+
+/** @deprecated use isPrivateCidr (kept for callers; covers IPv6 too). */
+export const isPrivateIpv4Cidr = isPrivateCidr;
+
+/**
+ * A source literal in a CIDR field: the CIDR, or an 'unresolved' source flagged `invalid` (a
+ * problem is raised for it by `invalidSourceProblems`).
+ */
+export function literalCidrSource(text: string): { kind: 'cidr' | 'ipv6'; value: string } | { kind: 'unresolved'; value: string; reason: string; invalid: true } {
+  const k = cidrKind(text);
+  if (k) return { kind: k, value: text.trim() };
+  return { kind: 'unresolved', value: text, reason: `'${text}' is not a valid CIDR (${invalidCidrReason(text)})`, invalid: true };
+}
+
+/** One warning per invalid CIDR literal (where it is written: the variable/parameter when it came through one). */
+export function invalidSourceProblems(model: IacModel): void {
+  const seen = new Set<string>();
+  for (const r of model.rules)
+    for (const s of r.sources) {
+      if (s.kind !== 'unresolved' || !s.invalid) continue;
+      const at = s.definedAt ?? { file: s.file, range: s.range };
+      const key = `${at.file}:${at.range.start.line}:${at.range.start.column}:${s.value}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      model.problems.push({ file: at.file, range: at.range, severity: 'warning', message: `${s.reason ?? `'${s.value}' is not a valid CIDR`}; AWS will reject it, and the rule is not checked.` });
+    }
 }
 
 /** Splits "a,b , c" (module inputs) into pieces with their offsets inside the string. */

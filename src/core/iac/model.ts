@@ -31,6 +31,8 @@ export interface RuleSource {
   via?: string;
   /** For 'unresolved': why it could not be resolved. */
   reason?: string;
+  /** For 'unresolved': the value is a literal that is not a valid CIDR (a problem is raised too). */
+  invalid?: boolean;
 }
 
 /** 'all' (-1), 'tcp', 'udp', 'icmp', 'icmpv6', another IANA number as a string; null when unresolved. */

@@ -7,7 +7,7 @@
  * parameters; the rest is 'unresolved' with the reason.
  */
 import type { SourceRange } from '../../model/flows';
-import { cidrKind, normaliseProtocol, parseIgnoreComment } from '../common';
+import { invalidSourceProblems, literalCidrSource, normaliseProtocol, parseIgnoreComment } from '../common';
 import type { IacModel, NetworkElement, RuleSource, SecurityGroupModel, SgRule, Suppression } from '../model';
 import { emptyModel } from '../model';
 import { objEntry, objGet, rangeContains, type ObjEntry, type Val } from '../value';
@@ -163,8 +163,7 @@ function source(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'group' | 'prefix-li
     return [{ ...base, kind, value }];
   }
   if (r.k === 'str') {
-    const k = cidrKind(r.v);
-    return [k ? { ...base, kind: k, value: r.v.trim() } : { ...base, kind: 'unresolved', value: r.v, reason: `'${r.v}' is not a CIDR` }];
+    return [{ ...base, ...literalCidrSource(r.v) }];
   }
   return [{ ...base, kind: 'unresolved', value: 'text' in v ? v.text : r.k, reason: r.k === 'unknown' && r.why ? r.why : 'not a literal CIDR' }];
 }
@@ -440,5 +439,6 @@ export function extractCloudFormation(file: string, text: string | CfnText): Iac
     g.ruleIds.push(id);
   }
   model.suppressions.push(...suppressions(ctx, parsed, resources));
+  invalidSourceProblems(model);
   return model;
 }

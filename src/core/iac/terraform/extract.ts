@@ -6,7 +6,7 @@
  * cost rule needs. Pure: the caller hands in parsed files.
  */
 import type { SourceRange } from '../../model/flows';
-import { cidrKind, normaliseProtocol, parseIgnoreComment, splitComma, subRange } from '../common';
+import { invalidSourceProblems, literalCidrSource, normaliseProtocol, parseIgnoreComment, splitComma, subRange } from '../common';
 import type { IacModel, NetworkElement, RuleOrigin, RuleSource, SecurityGroupModel, SgRule, SourceKind, Suppression } from '../model';
 import { emptyModel } from '../model';
 import { objGet, comparePos, rangeContains, type Val } from '../value';
@@ -91,9 +91,7 @@ function leafSource(orig: Val, resolved: Val, use: SourceRange, kind: 'cidr' | '
   }
   if (resolved.k === 'null') return null;
   if (resolved.k === 'str') {
-    const k = cidrKind(resolved.v);
-    if (k) return { ...base, kind: k, value: resolved.v.trim() };
-    return { ...base, kind: 'unresolved', value: resolved.v, reason: `'${resolved.v}' is not a CIDR` };
+    return { ...base, ...literalCidrSource(resolved.v) };
   }
   const text = 'text' in orig ? orig.text : resolved.k;
   const why = resolved.k === 'unknown' ? resolved.why : undefined;
@@ -475,9 +473,8 @@ function moduleGroup(ctx: Ctx, b: HclBlock, preset: string): void {
             if (rv.k === 'str') {
               const o2 = ctx.scope.origin.get(rv);
               for (const piece of splitComma(rv.v)) {
-                const k = cidrKind(piece.text);
                 const range = o2 ? cv.r : subRange(rv.r, piece.offset, piece.text.length);
-                sources.push(k ? { kind: k, value: piece.text, range, file: ctx.file, ...(o2 ? { definedAt: { file: o2.file, range: rv.r }, via: o2.via } : {}) } : { kind: 'unresolved', value: piece.text, range, file: ctx.file, reason: `'${piece.text}' is not a CIDR` });
+                sources.push({ ...literalCidrSource(piece.text), range, file: ctx.file, ...(o2 ? { definedAt: { file: o2.file, range: rv.r }, via: o2.via } : {}) });
               }
             } else sources = listSources(cv, kind, ctx, env);
           }
@@ -660,6 +657,7 @@ export function extractTerraform(files: TfFileInput[]): IacModel {
     model.suppressions.push(...terraformSuppressions(f.path, f.hcl));
   }
   attachStandalone(model);
+  invalidSourceProblems(model);
   return model;
 }
 

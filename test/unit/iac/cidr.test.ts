@@ -1,0 +1,68 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeText, initIac } from '../../../src/core/iac';
+import { cidrKind, isPrivateCidr, isWorldCidr, prefixLength } from '../../../src/core/iac/common';
+
+before(async () => {
+  await initIac();
+});
+
+describe('CIDR parsing (through src/core/network/ip.ts)', () => {
+  it('rejects octets over 255 and prefixes longer than the family allows', () => {
+    assert.equal(cidrKind('300.1.1.1/0'), null);
+    assert.equal(cidrKind('10.0.0.0/40'), null);
+    assert.equal(cidrKind('2001:db8::/129'), null);
+    assert.equal(cidrKind('1.2.3/8'), null);
+    assert.equal(cidrKind('10.0.0.0/8'), 'cidr');
+    assert.equal(cidrKind('2001:db8::/32'), 'ipv6');
+    assert.equal(prefixLength('300.1.1.1/0'), null);
+    assert.equal(isWorldCidr('300.1.1.1/0'), false);
+    assert.equal(isWorldCidr('::/0'), true);
+  });
+  it('private space covers IPv4 and IPv6 (ULA)', () => {
+    assert.equal(isPrivateCidr('10.1.0.0/16'), true);
+    assert.equal(isPrivateCidr('10.0.0.0/7'), false);
+    assert.equal(isPrivateCidr('fd00::/8'), true);
+    assert.equal(isPrivateCidr('2001:db8::/32'), false);
+  });
+  it('an invalid CIDR in Terraform is an unresolved source with a problem, not a finding', () => {
+    const text = `resource "aws_security_group" "a" {
+  description = "a"
+  ingress {
+    description = "ssh"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["300.1.1.1/0", "10.0.0.0/40"]
+  }
+}
+`;
+    const r = analyzeText('main.tf', text);
+    const rule = r.model.rules.find((x) => x.direction === 'ingress')!;
+    assert.deepEqual(rule.sources.map((s) => s.kind), ['unresolved', 'unresolved']);
+    assert.equal(r.findings.filter((f) => /^EL00[1-5]$/.test(f.ruleId) && f.severity !== 'info').length, 0);
+    const probs = r.problems.filter((p) => /not a valid CIDR/.test(p.message));
+    assert.equal(probs.length, 2);
+    assert.match(probs[0].message, /300\.1\.1\.1\/0/);
+    assert.equal(probs[0].range?.start.line, 7);
+  });
+  it('an invalid CIDR in CloudFormation is an unresolved source with a problem', () => {
+    const text = `Resources:
+  G:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: g
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 300.1.1.1/0
+          Description: ssh
+`;
+    const r = analyzeText('t.yaml', text);
+    const rule = r.model.rules.find((x) => x.direction === 'ingress')!;
+    assert.equal(rule.sources[0].kind, 'unresolved');
+    assert.ok(r.problems.some((p) => /300\.1\.1\.1\/0.*not a valid CIDR/.test(p.message) && p.range?.start.line === 9));
+    assert.equal(r.findings.filter((f) => f.ruleId === 'EL001' && f.severity !== 'info').length, 0);
+  });
+});
