@@ -9,7 +9,8 @@
  *  - an AWS service (pkt-*-aws-service, else the ip-ranges file) → aws-service, or other-region
  *    when the range belongs to another region; the umbrella AMAZON / EC2 ranges are other
  *    customers' hosts and count as internet (or other-region);
- *  - other private, link-local or unparseable addresses → unknown (declare them with --private-cidr);
+ *  - other private, link-local or unparseable addresses → unknown (load the inventory for the VPCs,
+ *    --private-cidr for on-prem networks);
  *  - anything else → internet.
  *
  * Path: the v5 traffic-path code when logged (1 same VPC — through a NAT gateway when the peer is
@@ -53,6 +54,8 @@ export interface PeerContext {
 /** Services whose ranges are AWS's own endpoints (not other customers' instances). */
 const CUSTOMER_RANGES = new Set(['AMAZON', 'EC2']);
 const GATEWAY_ENDPOINT_SERVICES = new Set(['S3', 'DYNAMODB']);
+/** 64:ff9b::/96, the NAT64 well-known prefix, as the top 96 bits of an address. */
+const NAT64_PREFIX = 0x0064ff9b_00000000_00000000n;
 
 const TRAFFIC_PATH_NAMES: Record<number, string> = {
   1: 'same VPC',
@@ -130,7 +133,7 @@ export function classifyPeer(c: Conversation, localIf: InterfaceInfo | undefined
       peerClassEvidence = !ip
         ? `peer address '${c.peerAddr}' does not parse`
         : isRfcPrivate(ip)
-          ? `private address outside the known VPCs (declare it with --private-cidr)`
+          ? `private address outside the known VPCs (load the inventory to place your own VPCs; use --private-cidr for on-prem networks)`
           : 'link-local or loopback address';
     } else if (rRegion && region && rRegion !== region) {
       peerClass = 'other-region';
@@ -258,6 +261,11 @@ function choosePath(
       if (gwEndpoint) return { path: 'gateway-endpoint', pathEvidence: `${gwEndpoint.id} in ${gwEndpoint.vpcId ?? 'the VPC'} serves ${gwService}` };
       if (host && host.publicIps.length > 0) return { path: 'igw', pathEvidence: `interface has public IP ${host.publicIps[0]}` };
       if (host?.kind === 'load-balancer') return { path: 'igw', pathEvidence: 'load balancer interface' };
+      const peerIp = index.facts(c.peerAddr).ip;
+      if (peerIp?.family === 6 && !(((peerIp.value as bigint) >> 32n) === NAT64_PREFIX)) {
+        // NAT gateways translate IPv4 (and NAT64's 64:ff9b::/96); IPv6 leaves directly.
+        return { path: 'igw', pathEvidence: 'IPv6 peer: through the internet gateway or an egress-only internet gateway (NAT gateways carry IPv4 and NAT64 only)' };
+      }
       if (vpcId && index.natGatewayVpcs.has(vpcId)) {
         return { path: 'nat-gateway', pathEvidence: `no public IP on the interface; ${vpcId} has a NAT gateway` };
       }

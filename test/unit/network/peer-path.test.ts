@@ -179,7 +179,7 @@ test('a gateway endpoint not on the subnet route table is not used: S3 goes thro
 });
 
 test('IPv6 ranges from ip-ranges.json: an EC2 address (another customer) counts as internet', () => {
-  const f = check(pair(WORKER, ['10.0.2.20', 50000], ['2600:1f18:4000::5', 443]), 'internet', 'nat-gateway', { awsIpRanges: RANGES });
+  const f = check(pair(WORKER, ['10.0.2.20', 50000], ['2600:1f18:4000::5', 443]), 'internet', 'igw', { awsIpRanges: RANGES });
   assert.equal(f.awsService, 'EC2');
   assert.match(f.peerClassEvidence, /AWS EC2 range 2600:1f18::\/33/);
 });
