@@ -95,9 +95,6 @@ export function isPrivateCidr(s: string): boolean {
   return isRfcPrivate(first) && isRfcPrivate(last);
 }
 
-/** @deprecated use isPrivateCidr (kept for callers; covers IPv6 too). */
-export const isPrivateIpv4Cidr = isPrivateCidr;
-
 /**
  * A source literal in a CIDR field: the CIDR, or an 'unresolved' source flagged `invalid` (a
  * problem is raised for it by `invalidSourceProblems`).

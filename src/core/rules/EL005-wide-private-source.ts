@@ -1,4 +1,4 @@
-import { isWorldCidr, prefixLength, isPrivateIpv4Cidr } from '../iac/common';
+import { isPrivateCidr, isWorldCidr, prefixLength } from '../iac/common';
 import { ADMIN_PORTS, DATA_PORTS, addressCount, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, portsText } from './common';
 import type { RawFinding, RuleDefinition } from './types';
 
@@ -101,7 +101,7 @@ Resources:
         const wide = s.kind === 'cidr' ? len < WIDE_IPV4_PREFIX : len < WIDE_IPV6_PREFIX;
         if (!wide) continue;
         const what = all ? portsText(rule) : ports.length > 3 ? `${describePorts(ports.slice(0, 3))} and more` : describePorts(ports);
-        const space = s.kind === 'cidr' && isPrivateIpv4Cidr(s.value) ? 'private' : 'public';
+        const space = isPrivateCidr(s.value) ? 'private' : 'public';
         out.push(onSource(rule, s, `${what} is open to ${s.value}${s.via ? ` (from ${s.via})` : ''}: ${addressCount(s.value)} ${space} addresses on ${rule.resource}. Narrow it to the clients' subnet or security group.`));
       }
     }

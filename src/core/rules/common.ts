@@ -3,47 +3,57 @@ import { isWorldCidr, prefixLength } from '../iac/common';
 import type { RuleSource, SgRule } from '../iac/model';
 import type { RawFinding } from './types';
 
-export const ADMIN_PORTS: Record<number, string> = { 22: 'SSH', 3389: 'RDP' };
+/** A service port the rules name. Services are TCP unless `udp` says they also listen on UDP. */
+export interface ServicePort {
+  port: number;
+  name: string;
+  udp?: boolean;
+}
+
+export const ADMIN_PORTS: ServicePort[] = [
+  { port: 22, name: 'SSH' },
+  { port: 3389, name: 'RDP', udp: true },
+];
 
 /** Prowler's database, cache, search and queue ports. */
-export const DATA_PORTS: Record<number, string> = {
-  3306: 'MySQL',
-  5432: 'PostgreSQL',
-  1433: 'SQL Server',
-  1434: 'SQL Server browser',
-  1521: 'Oracle',
-  2483: 'Oracle',
-  2484: 'Oracle (TLS)',
-  6379: 'Redis',
-  11211: 'Memcached',
-  27017: 'MongoDB',
-  27018: 'MongoDB',
-  7199: 'Cassandra JMX',
-  9160: 'Cassandra Thrift',
-  8888: 'Cassandra OpsCenter',
-  9200: 'Elasticsearch',
-  9300: 'Elasticsearch transport',
-  5601: 'Kibana',
-  9092: 'Kafka',
-};
+export const DATA_PORTS: ServicePort[] = [
+  { port: 3306, name: 'MySQL' },
+  { port: 5432, name: 'PostgreSQL' },
+  { port: 1433, name: 'SQL Server' },
+  { port: 1434, name: 'SQL Server browser', udp: true },
+  { port: 1521, name: 'Oracle' },
+  { port: 2483, name: 'Oracle' },
+  { port: 2484, name: 'Oracle (TLS)' },
+  { port: 6379, name: 'Redis' },
+  { port: 11211, name: 'Memcached', udp: true },
+  { port: 27017, name: 'MongoDB' },
+  { port: 27018, name: 'MongoDB' },
+  { port: 7199, name: 'Cassandra JMX' },
+  { port: 9160, name: 'Cassandra Thrift' },
+  { port: 8888, name: 'Cassandra OpsCenter' },
+  { port: 9200, name: 'Elasticsearch' },
+  { port: 9300, name: 'Elasticsearch transport' },
+  { port: 5601, name: 'Kibana' },
+  { port: 9092, name: 'Kafka' },
+];
 
 /** Prowler's other risky internet-facing service ports (EL004 calls them out by name). */
-export const RISKY_PORTS: Record<number, string> = {
-  20: 'FTP data',
-  21: 'FTP',
-  23: 'Telnet',
-  25: 'SMTP',
-  110: 'POP3',
-  135: 'MS RPC',
-  143: 'IMAP',
-  445: 'SMB',
-  3000: 'dev server / Grafana',
-  4333: 'mSQL',
-  5000: 'dev server',
-  5500: 'VNC',
-  8080: 'HTTP alternate',
-  8088: 'HTTP alternate',
-};
+export const RISKY_PORTS: ServicePort[] = [
+  { port: 20, name: 'FTP data' },
+  { port: 21, name: 'FTP' },
+  { port: 23, name: 'Telnet' },
+  { port: 25, name: 'SMTP' },
+  { port: 110, name: 'POP3' },
+  { port: 135, name: 'MS RPC', udp: true },
+  { port: 143, name: 'IMAP' },
+  { port: 445, name: 'SMB' },
+  { port: 3000, name: 'dev server / Grafana' },
+  { port: 4333, name: 'mSQL' },
+  { port: 5000, name: 'dev server' },
+  { port: 5500, name: 'VNC' },
+  { port: 8080, name: 'HTTP alternate' },
+  { port: 8088, name: 'HTTP alternate' },
+];
 
 export const WEB_PORTS = new Set([80, 443]);
 
@@ -62,22 +72,16 @@ export function isAllTraffic(rule: SgRule): boolean {
   return rule.fromPort <= 1 && rule.toPort >= 65535;
 }
 
-export function coversPort(rule: SgRule, port: number): boolean {
+/** True when the rule opens `port` for the service's protocol (TCP, or UDP for services that use it). */
+export function coversService(rule: SgRule, sp: ServicePort): boolean {
   if (rule.protocol === 'all') return true;
   if (!hasPorts(rule) || rule.fromPort === null || rule.toPort === null) return false;
-  return rule.fromPort <= port && port <= rule.toPort;
+  if (rule.protocol === 'udp' && !sp.udp) return false;
+  return rule.fromPort <= sp.port && sp.port <= rule.toPort;
 }
 
-const entriesCache = new WeakMap<Record<number, string>, [number, string][]>();
-
-export function coveredPorts(rule: SgRule, table: Record<number, string>): [number, string][] {
-  if (rule.protocol !== 'all' && (rule.fromPort === null || rule.toPort === null)) return [];
-  let entries = entriesCache.get(table);
-  if (!entries) {
-    entries = Object.entries(table).map(([p, name]) => [Number(p), name] as [number, string]);
-    entriesCache.set(table, entries);
-  }
-  return entries.filter(([p]) => coversPort(rule, p));
+export function coveredPorts(rule: SgRule, table: readonly ServicePort[]): ServicePort[] {
+  return table.filter((sp) => coversService(rule, sp));
 }
 
 export function portsText(rule: SgRule): string {
@@ -92,8 +96,8 @@ export function sourceText(s: RuleSource): string {
   return s.via ? `${s.value}, from ${s.via}` : s.value;
 }
 
-export function describePorts(list: [number, string][]): string {
-  return list.map(([p, n]) => `${n} (${p})`).join(', ');
+export function describePorts(list: readonly ServicePort[]): string {
+  return list.map((sp) => `${sp.name} (${sp.port})`).join(', ');
 }
 
 export function addressCount(cidr: string): string {
