@@ -2,7 +2,8 @@
  * Data-transfer cost of labelled flows.
  *
  * Components per flow (GB = bytes / prices.gbBytes; rejected flows cost nothing):
- *  - internetEgress: bytesOut to an internet peer (path igw, nat-gateway, vpn or unknown). Tiers
+ *  - internetEgress: bytesOut to an internet peer (path igw, nat-gateway, vpn or unknown — the last
+ *    charged conservatively and said so in costNote). Tiers
  *    apply to the month, so they are applied to the PROJECTED monthly volume of all flows together:
  *    rate = tieredCost(monthlyGb) / monthlyGb, and every flow pays GB × rate. Per-flow costs then
  *    sum exactly to the total, and the monthly projection is the observed cost × factor.
@@ -128,7 +129,11 @@ export function priceFlows(flows: LabelledFlow[], ctx: PricingContext): PricingR
       const peerLogged = f.peerInterfaceId !== null && ctx.loggedInterfaces.has(f.peerInterfaceId);
       const notes: string[] = [];
 
-      if (isInternetBound(f) || (f.interfaceKind === 'nat-gateway' && f.peerClass === 'internet')) c.internetEgress = out * rate;
+      if (isInternetBound(f) || (f.interfaceKind === 'nat-gateway' && f.peerClass === 'internet')) {
+        c.internetEgress = out * rate;
+        // Conservative, and said: the path may be a free one (gateway endpoint …) that is not known.
+        if (f.path === 'unknown' && out > 0) notes.push(`path unknown: charged as internet egress (${f.pathEvidence})`);
+      }
       if (f.peerClass === 'cross-az') c.crossAz = both * p.crossAzPerGbEachDirection * (peerLogged ? 1 : 2);
       if (f.peerClass === 'other-region') c.interRegion = out * interRegionRate(p, f.peerRegion);
       if (f.peerClass === 'aws-service') c.awsService = both * p.awsServiceSameRegionPerGb;

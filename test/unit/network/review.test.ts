@@ -28,3 +28,13 @@ test('no-inventory hint for a private peer does not tell users to declare their 
   assert.match(f.peerClassEvidence, /--private-cidr for on-prem/);
   assert.doesNotMatch(f.peerClassEvidence, /\(declare it with --private-cidr\)/);
 });
+
+test('internet egress charged for an unknown path is said in the cost note (conservative, not silent)', () => {
+  const inv = demoInventory();
+  inv.natGateways = [];
+  inv.networkInterfaces = inv.networkInterfaces.filter((n) => n.NetworkInterfaceId !== 'eni-nat');
+  const f = analyzeFlows(pair(WORKER, ['10.0.2.20', 50000], ['203.0.113.8', 443], { flagsAB: 2, flagsBA: 18, bytesAB: 200 * 2 ** 30 }), inv).flows[0];
+  assert.equal(f.path, 'unknown');
+  assert.ok(f.cost.internetEgress > 0);
+  assert.match(f.costNote ?? '', /path unknown: charged as internet egress/);
+});
