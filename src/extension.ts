@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { EditorState } from './editor/state';
 import { Log } from './editor/output';
 import { TrustGuard } from './editor/trust';
-import { DataService } from './editor/data';
+import { DataService, lazyCore } from './editor/data';
 import { IacLinks } from './editor/iacLinks';
 import { StatusBar } from './editor/statusBar';
 import { FlowsTree } from './editor/trees/flowsTree';
@@ -38,6 +38,7 @@ function buildApi(s: EditorServices, trees: { findingsTree: FindingsTree; source
       setTrusted: (trusted: boolean | undefined) => s.trust.setOverride(trusted),
       counters: s.trust.counters,
       statusBar: () => ({ text: statusBar.item.text, command: statusBar.item.command }),
+      modulesLoaded: () => lazyCore.loaded(),
     },
   };
 }

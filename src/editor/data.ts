@@ -24,6 +24,8 @@ let coreAws: Promise<CoreAws> | undefined;
 export const lazyCore = {
   load: (): Promise<CoreLoad> => (coreLoad ??= import('../core/analysis/editor-load')),
   aws: (): Promise<CoreAws> => (coreAws ??= import('../core/analysis/editor-aws')),
+  /** Whether a module has been initialised yet (tests: the AWS SDK stays unloaded when unused). */
+  loaded: () => ({ flows: coreLoad !== undefined, aws: coreAws !== undefined }),
 };
 
 export interface CloudWatchRequest {

@@ -16,6 +16,7 @@ describe('editor in restricted mode', () => {
     assert.equal(api.testHooks.counters.awsCalls, 0);
     assert.ok(api.testHooks.counters.refused >= 1);
     assert.deepEqual(await awsRequests(), []);
+    assert.deepEqual(api.testHooks.modulesLoaded(), { flows: false, aws: false }, 'neither the flow engine nor the AWS SDK was even loaded');
   });
 
   it('static checks still run on Terraform files', async () => {

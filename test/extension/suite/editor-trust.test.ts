@@ -26,6 +26,8 @@ describe('editor: workspace trust guard', () => {
     assert.equal(a.testHooks.counters.awsCalls, before.awsCalls, 'the AWS code path was never entered');
     assert.ok(a.testHooks.counters.refused >= before.refused + 5, 'each attempt was refused by the guard');
     assert.equal((await awsRequests()).length, awsBefore, 'no request reached the AWS endpoint');
+    // Nothing before this suite file uses AWS (files run in name order; editor-views reads CloudWatch later).
+    assert.equal(a.testHooks.modulesLoaded().aws, false, 'the AWS SDK was not even loaded');
     const restricted = a.sourcesTree.getChildren().find((n) => n.id === 'restricted');
     assert.ok(restricted, 'the sources view says Restricted Mode');
   });
