@@ -1,4 +1,4 @@
-import { ADMIN_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, sourceText, worldSources } from './common';
+import { ADMIN_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, internetSources } from './common';
 import type { RuleDefinition } from './types';
 
 export const EL001: RuleDefinition = {
@@ -78,8 +78,8 @@ export const EL001: RuleDefinition = {
       if (isAllTraffic(rule)) continue; // EL002
       const ports = coveredPorts(rule, ADMIN_PORTS);
       if (!ports.length) continue;
-      for (const s of worldSources(rule)) {
-        out.push(onSource(rule, s, `${describePorts(ports)} is open to the whole internet (${sourceText(s)}) on ${rule.resource}. Restrict it to known addresses or use Session Manager.`));
+      for (const { source: s, text } of internetSources(rule)) {
+        out.push(onSource(rule, s, `${describePorts(ports)} is open to ${text} on ${rule.resource}. Restrict it to known addresses or use Session Manager.`));
       }
     }
     return out;

@@ -1,4 +1,4 @@
-import { ingressRules, isAllTraffic, onSource, portsText, sourceText, worldSources } from './common';
+import { ingressRules, isAllTraffic, onSource, portsText, internetSources } from './common';
 import type { RuleDefinition } from './types';
 
 export const EL002: RuleDefinition = {
@@ -83,8 +83,8 @@ resource "aws_security_group_rule" "all" {
     const out = [];
     for (const rule of ingressRules(model.rules)) {
       if (!isAllTraffic(rule)) continue;
-      for (const s of worldSources(rule)) {
-        out.push(onSource(rule, s, `${portsText(rule) === 'all traffic' ? 'All traffic' : `Every port (${portsText(rule)})`} is open to the whole internet (${sourceText(s)}) on ${rule.resource}. Open only the ports the service needs.`));
+      for (const { source: s, text } of internetSources(rule)) {
+        out.push(onSource(rule, s, `${portsText(rule) === 'all traffic' ? 'All traffic' : `Every port (${portsText(rule)})`} is open to ${text} on ${rule.resource}. Open only the ports the service needs.`));
       }
     }
     return out;

@@ -1,4 +1,4 @@
-import { DATA_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, sourceText, worldSources } from './common';
+import { DATA_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, internetSources } from './common';
 import type { RuleDefinition } from './types';
 
 export const EL003: RuleDefinition = {
@@ -83,8 +83,8 @@ resource "aws_vpc_security_group_ingress_rule" "pg" {
       const ports = coveredPorts(rule, DATA_PORTS);
       if (!ports.length) continue;
       const shown = ports.length > 4 ? `${describePorts(ports.slice(0, 4))} and ${ports.length - 4} more` : describePorts(ports);
-      for (const s of worldSources(rule)) {
-        out.push(onSource(rule, s, `${shown} is open to the whole internet (${sourceText(s)}) on ${rule.resource}. Allow it only from the application's security group.`));
+      for (const { source: s, text } of internetSources(rule)) {
+        out.push(onSource(rule, s, `${shown} is open to ${text} on ${rule.resource}. Allow it only from the application's security group.`));
       }
     }
     return out;

@@ -1,4 +1,4 @@
-import { ADMIN_PORTS, DATA_PORTS, RISKY_PORTS, WEB_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, portsText, sourceText, worldSources } from './common';
+import { ADMIN_PORTS, DATA_PORTS, RISKY_PORTS, WEB_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, portsText, internetSources } from './common';
 import type { RawFinding, RuleDefinition } from './types';
 
 export const EL004: RuleDefinition = {
@@ -77,24 +77,24 @@ export const EL004: RuleDefinition = {
     for (const rule of ingressRules(model.rules)) {
       if (isAllTraffic(rule)) continue; // EL002
       if (coveredPorts(rule, ADMIN_PORTS).length || coveredPorts(rule, DATA_PORTS).length) continue; // EL001 / EL003
-      const world = worldSources(rule);
+      const world = internetSources(rule);
       if (!world.length) continue;
       const risky = coveredPorts(rule, RISKY_PORTS);
       const onlyWeb =
         (rule.protocol === 'tcp' || rule.protocol === 'udp') && rule.fromPort !== null && rule.toPort !== null && rule.toPort - rule.fromPort <= 1000 &&
         Array.from({ length: rule.toPort - rule.fromPort + 1 }, (_, i) => rule.fromPort! + i).every((p) => WEB_PORTS.has(p));
       const icmp = rule.protocol === 'icmp' || rule.protocol === 'icmpv6';
-      for (const s of world) {
+      for (const { source: s, text } of world) {
         let message: string;
         let severity: RawFinding['severity'];
-        if (risky.length) message = `${describePorts(risky)} is open to the whole internet (${sourceText(s)}) on ${rule.resource}; these services are rarely meant to be public.`;
+        if (risky.length) message = `${describePorts(risky)} is open to ${text} on ${rule.resource}; these services are rarely meant to be public.`;
         else if (onlyWeb) {
-          message = `${portsText(rule)} is open to the whole internet (${sourceText(s)}) on ${rule.resource}. Fine for a public web server; if this one is not public, narrow the source.`;
+          message = `${portsText(rule)} is open to ${text} on ${rule.resource}. Fine for a public web server; if this one is not public, narrow the source.`;
           severity = 'info';
         } else if (icmp) {
-          message = `${portsText(rule)} from the whole internet (${sourceText(s)}) on ${rule.resource}: the host answers pings and path-MTU probes from anyone.`;
+          message = `${portsText(rule)} from ${text} on ${rule.resource}: the host answers pings and path-MTU probes from anyone.`;
           severity = 'info';
-        } else message = `${portsText(rule)} is open to the whole internet (${sourceText(s)}) on ${rule.resource}. If it is not meant to be public, narrow the source.`;
+        } else message = `${portsText(rule)} is open to ${text} on ${rule.resource}. If it is not meant to be public, narrow the source.`;
         const f = onSource(rule, s, message);
         out.push(severity ? { ...f, severity } : f);
       }

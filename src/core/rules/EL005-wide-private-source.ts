@@ -1,5 +1,5 @@
-import { isPrivateCidr, isWorldCidr, prefixLength } from '../iac/common';
-import { ADMIN_PORTS, DATA_PORTS, addressCount, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, portsText } from './common';
+import { isPrivateCidr, prefixLength } from '../iac/common';
+import { ADMIN_PORTS, DATA_PORTS, addressCount, coveredPorts, describePorts, ingressRules, internetSources, isAllTraffic, onSource, portsText } from './common';
 import type { RawFinding, RuleDefinition } from './types';
 
 /** IPv4 sources wider than this prefix (and IPv6 wider than /32) count as "wide". */
@@ -94,8 +94,9 @@ Resources:
       const all = isAllTraffic(rule);
       const ports = [...coveredPorts(rule, ADMIN_PORTS), ...coveredPorts(rule, DATA_PORTS)];
       if (!all && !ports.length) continue;
+      const internet = new Set(internetSources(rule).map((w) => w.source)); // EL001–EL003
       for (const s of rule.sources) {
-        if ((s.kind !== 'cidr' && s.kind !== 'ipv6') || isWorldCidr(s.value)) continue;
+        if ((s.kind !== 'cidr' && s.kind !== 'ipv6') || internet.has(s)) continue;
         const len = prefixLength(s.value);
         if (len === null) continue;
         const wide = s.kind === 'cidr' ? len < WIDE_IPV4_PREFIX : len < WIDE_IPV6_PREFIX;

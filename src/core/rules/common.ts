@@ -1,5 +1,5 @@
 /** Shared predicates for the rules: who is "the world", which ports a rule opens, message pieces. */
-import { isWorldCidr, prefixLength } from '../iac/common';
+import { cidrBounds, isPrivateCidr, isWorldCidr, parseSourceCidr, prefixLength } from '../iac/common';
 import type { RuleSource, SgRule } from '../iac/model';
 import type { RawFinding } from './types';
 
@@ -57,8 +57,75 @@ export const RISKY_PORTS: ServicePort[] = [
 
 export const WEB_PORTS = new Set([80, 443]);
 
+/** Sources that are exactly 0.0.0.0/0 or ::/0 (EL006 and the AWS default egress rule). */
 export function worldSources(rule: SgRule): RuleSource[] {
   return rule.sources.filter((s) => (s.kind === 'cidr' || s.kind === 'ipv6') && isWorldCidr(s.value));
+}
+
+/** Public sources with a prefix shorter than this (/0../7) count as the internet for EL001–EL004. */
+export const NEAR_WORLD_PREFIX = 8;
+
+export interface InternetSource {
+  source: RuleSource;
+  /** How the exposure is worded in messages: "the whole internet (0.0.0.0/0)" and variants. */
+  text: string;
+}
+
+function spaceFraction(prefix: number): string {
+  return prefix === 1 ? 'half' : prefix === 2 ? 'a quarter' : `1/${2 ** prefix}`;
+}
+
+/** True when the blocks together cover every address of their family (0.0.0.0/0 or ::/0). */
+function coversFamily(list: { first: bigint; last: bigint }[], max: bigint): boolean {
+  const sorted = [...list].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  let next = 0n;
+  for (const b of sorted) {
+    if (b.first > next) return false;
+    if (b.last + 1n > next) next = b.last + 1n;
+    if (next > max) return true;
+  }
+  return next > max;
+}
+
+/**
+ * The rule's sources that amount to the internet: 0.0.0.0/0 or ::/0; a public block wider than
+ * /8 (64.0.0.0/2 is a quarter of all IPv4 addresses); or blocks that together cover a whole
+ * family (0.0.0.0/1 + 128.0.0.0/1). Private blocks never count.
+ */
+export function internetSources(rule: SgRule): InternetSource[] {
+  const cidrs = rule.sources
+    .filter((s) => s.kind === 'cidr' || s.kind === 'ipv6')
+    .map((s) => ({ s, c: parseSourceCidr(s.value) }))
+    .filter((x): x is { s: RuleSource; c: NonNullable<ReturnType<typeof parseSourceCidr>> } => x.c !== null)
+    .map((x) => {
+      const { first, last } = cidrBounds(x.c);
+      return { ...x, first: BigInt(first.value), last: BigInt(last.value) };
+    });
+  const out: InternetSource[] = [];
+  for (const fam of [4, 6] as const) {
+    const list = cidrs.filter((x) => x.c.family === fam);
+    if (!list.length) continue;
+    const max = fam === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
+    const whole = coversFamily(list, max);
+    for (const x of list) {
+      const { s, c } = x;
+      if (c.prefix === 0) {
+        out.push({ source: s, text: `the whole internet (${sourceText(s)})` });
+        continue;
+      }
+      const maximal = (y: typeof x): boolean => !list.some((z) => z !== y && z.first <= y.first && y.last <= z.last && (z.first !== y.first || z.last !== y.last || list.indexOf(z) < list.indexOf(y)));
+      if (whole && maximal(x) && !list.some((y) => y.c.prefix === 0)) {
+        const others = list.filter((y) => y !== x && maximal(y));
+        const withText = others.length <= 3 ? others.map((y) => y.s.value).join(', ') : `${others.length} other blocks`;
+        out.push({ source: s, text: `the whole internet (${sourceText(s)}: with ${withText} in the same rule it covers every IPv${fam} address)` });
+        continue;
+      }
+      if (c.prefix < NEAR_WORLD_PREFIX && !isPrivateCidr(s.value)) {
+        out.push({ source: s, text: `the internet (${sourceText(s)}: ${addressCount(s.value)} public addresses, ${spaceFraction(c.prefix)} of all IPv${fam}, treated as the whole internet)` });
+      }
+    }
+  }
+  return out;
 }
 
 /** TCP/UDP-like: the rule has a port range (unresolved protocol counts, to be safe when ports are known). */

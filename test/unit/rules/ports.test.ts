@@ -40,3 +40,31 @@ describe('EL005 address space', () => {
     assert.match(f.message, /public addresses/);
   });
 });
+
+describe('near-world sources count as the internet for EL001–EL004', () => {
+  it('0.0.0.0/1 + 128.0.0.0/1 on SSH is EL001 (together they are every IPv4 address), not EL005', () => {
+    const text = tfRule('tcp', 22, 22, '"0.0.0.0/1", "128.0.0.0/1"');
+    const f = findingsOf('main.tf', text, 'EL001');
+    assert.equal(f.length, 2);
+    assert.equal(f[0].severity, 'high');
+    assert.match(f[0].message, /0\.0\.0\.0\/1.*128\.0\.0\.0\/1.*every IPv4 address/);
+    assert.deepEqual(check('main.tf', text, 'EL005'), []);
+  });
+  it('a public block wider than /8 is the internet; a /8 is EL005', () => {
+    const [f] = findingsOf('main.tf', tfRule('tcp', 5432, 5432, '"64.0.0.0/2"'), 'EL003');
+    assert.ok(f, 'EL003 expected for 64.0.0.0/2');
+    assert.match(f.message, /64\.0\.0\.0\/2/);
+    assert.match(f.message, /treated as the whole internet/);
+    assert.deepEqual(check('main.tf', tfRule('tcp', 5432, 5432, '"64.0.0.0/2"'), 'EL005'), []);
+    assert.deepEqual(check('main.tf', tfRule('tcp', 5432, 5432, '"11.0.0.0/8"'), 'EL003'), []);
+    assert.equal(check('main.tf', tfRule('tcp', 5432, 5432, '"11.0.0.0/8"'), 'EL005').length, 1);
+    assert.equal(check('main.tf', tfRule('tcp', 22, 22, '"2000::/3"', 'ipv6_cidr_blocks'), 'EL001').length, 1);
+    assert.equal(check('main.tf', tfRule('-1', 0, 0, '"0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"'), 'EL002').length, 3);
+    assert.equal(check('main.tf', tfRule('tcp', 21, 21, '"128.0.0.0/1"'), 'EL004').length, 1);
+  });
+  it('a private source is never the internet, and /0 keeps its wording', () => {
+    assert.deepEqual(check('main.tf', tfRule('tcp', 22, 22, '"10.0.0.0/8"'), 'EL001'), []);
+    const [f] = findingsOf('main.tf', tfRule('tcp', 22, 22, '"0.0.0.0/0"'), 'EL001');
+    assert.match(f.message, /open to the whole internet \(0\.0\.0\.0\/0\)/);
+  });
+});
