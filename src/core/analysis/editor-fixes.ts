@@ -209,12 +209,9 @@ export function suppressFinding(text: string, syntax: Syntax, finding: Finding, 
   const rule = finding.sgRuleId ? model.rules.find((r) => r.id === finding.sgRuleId) : undefined;
   const group = finding.groupId ? model.groups.find((g) => g.id === finding.groupId) : undefined;
   const holder = rule && rule.file === finding.file && rule.origin !== 'implicit-default' ? rule : group && group.file === finding.file ? group : undefined;
-  let line = holder ? holder.range.start.line : finding.range.start.line;
-  if (syntax === 'yaml' && holder && 'direction' in holder && holder.origin === 'inline') {
-    // a comment line above a list item belongs to the enclosing resource: put it inside the item
-    // is not possible in YAML flow; use the resource scope instead.
-    line = group && group.file === finding.file ? group.range.start.line : line;
-  }
+  // Above the rule block / list item (in YAML a comment there falls inside the resource, whose
+  // findings of that rule id it then covers), else above the resource.
+  const line = holder ? holder.range.start.line : finding.range.start.line;
   const indent = indentOf(ls[line] ?? '');
   const comment = `${indent}# egress-lens:ignore ${finding.ruleId} ${reason}${nl}`;
   return { title: `Suppress ${finding.ruleId} here (with a reason comment)`, edits: [{ range: at(line, 0), newText: comment }] };
