@@ -124,6 +124,13 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
   }
 
   const loggedInterfaces = new Set(aggregates.map((a) => a.interfaceId));
+  const sent = new Set<string>();
+  const received = new Set<string>();
+  for (const c of conversations) {
+    if (c.out) sent.add(c.interfaceId);
+    if (c.in) received.add(c.interfaceId);
+  }
+  const bothDirectionsLogged = new Set([...sent].filter((e) => received.has(e)));
   const flows: LabelledFlow[] = [];
   const usage = new Map<string, { rule: CompiledRule; flows: number; bytes: number; peers: Set<string>; lastSeen: number | null }>();
   const use = (r: CompiledRule, f: LabelledFlow) => {
@@ -142,7 +149,7 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
     const hostIf = c.transit ? index.interfaceOfIp(c.localAddr) : localIf;
     const localGroups = hostIf?.securityGroupIds ?? [];
     const peerIfAny = index.interfaceOfIp(c.peerAddr);
-    const decision = decideInitiator(c, { index, rules, learnedListening: learned, localGroups, peerGroups: peerIfAny?.securityGroupIds ?? [] });
+    const decision = decideInitiator(c, { index, rules, learnedListening: learned, localGroups, peerGroups: peerIfAny?.securityGroupIds ?? [], bothDirectionsLogged });
     const peer = classifyPeer(c, localIf, { index, awsRanges: opts.awsIpRanges ?? null, region });
     const peerPrivate = index.isPrivate(c.peerAddr);
     const direction: Direction = peerPrivate ? 'internal' : decision.initiator === 'local' ? 'egress' : decision.initiator === 'peer' ? 'ingress' : 'unknown';

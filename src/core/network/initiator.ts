@@ -4,11 +4,13 @@
  *     Flow logs OR the flags over the aggregation interval and report ACK only as part of SYN-ACK.
  *  2. Listening ports: a port on which SYNs were seen arriving (in any conversation), or which an
  *     inbound security-group rule opens specifically (not "all ports"), is a server port.
- *  3. Port numbers: a well-known port (≤ 1023) against a higher one; else a port below the Linux
+ *  3. Unanswered inbound: only the peer's packets were logged, and they were REJECTed or the
+ *     interface logs both directions — the peer started it, whatever its port (scans, probes).
+ *  4. Port numbers: a well-known port (≤ 1023) against a higher one; else a port below the Linux
  *     ephemeral range (32768–65535) against one inside it.
- *  4. One-sided conversations: only one direction was logged on an interface that logs both, so
+ *  5. One-sided conversations: only one direction was logged on an interface that logs both, so
  *     nothing answered — the sender started it (typical of rejected scans).
- *  5. Otherwise unknown, with the reason.
+ *  6. Otherwise unknown, with the reason.
  */
 import type { Conversation } from './conversations';
 import type { NetworkIndex } from './inventory-index';
@@ -71,6 +73,8 @@ export interface InitiatorContext {
   localGroups: string[];
   /** Security groups of the peer when it is an interface in the inventory. */
   peerGroups: string[];
+  /** Interfaces with both sent and received packets in the data (they log both directions). */
+  bothDirectionsLogged?: Set<string>;
 }
 
 function listening(addr: string, port: number, protocol: number, groups: string[], ctx: InitiatorContext): string | null {
@@ -78,6 +82,24 @@ function listening(addr: string, port: number, protocol: number, groups: string[
   const r = ctx.rules.listeningRule(groups, protocol, port);
   if (r) return `inbound rule ${r.groupId} allows ${protocolName(r.protocolNumber)}/${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`}`;
   return null;
+}
+
+/**
+ * Only the peer's packets were logged and nothing went back: when REJECTed, or on an interface
+ * seen logging both directions, that is an attempt by the peer whatever its port (a packet "from
+ * port 53" to an ephemeral port with no query logged is not a DNS answer).
+ */
+function unansweredInbound(c: Conversation, ctx: InitiatorContext): InitiatorDecision | null {
+  if (!c.in || c.out) return null;
+  const rejected = c.action === 'REJECT';
+  if (!rejected && !ctx.bothDirectionsLogged?.has(c.interfaceId)) return null;
+  return {
+    initiator: 'peer',
+    rule: 'one-sided',
+    evidence:
+      `one-sided: only packets from ${c.peerAddr} logged, no reply` +
+      (rejected ? ' (REJECT: an attempt that was blocked)' : ` although ${c.interfaceId} logs both directions`),
+  };
 }
 
 export function decideInitiator(c: Conversation, ctx: InitiatorContext): InitiatorDecision {
@@ -94,6 +116,9 @@ export function decideInitiator(c: Conversation, ctx: InitiatorContext): Initiat
     if (peerWhy && !localWhy) {
       return { initiator: 'local', rule: 'listening-port', evidence: `port: peer ${c.peerPort} is listening (${peerWhy})` };
     }
+
+    const attempt = unansweredInbound(c, ctx);
+    if (attempt) return attempt;
 
     const lw = c.localPort > 0 && c.localPort <= WELL_KNOWN_MAX;
     const pw = c.peerPort > 0 && c.peerPort <= WELL_KNOWN_MAX;

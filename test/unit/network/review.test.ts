@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeFlows } from '../../../src/core/network/analyze';
-import { WORKER, demoInventory, pair } from './fixtures';
+import { WORKER, agg, demoInventory, pair } from './fixtures';
 
 test('IPv6 peers never take the NAT gateway path (no route tables known): internet gateway / egress-only IGW', () => {
   // The worker has no public IPv4 and the VPC has a NAT gateway: IPv4 goes through it, IPv6 does not.
@@ -37,4 +37,37 @@ test('internet egress charged for an unknown path is said in the cost note (cons
   assert.equal(f.path, 'unknown');
   assert.ok(f.cost.internetEgress > 0);
   assert.match(f.costNote ?? '', /path unknown: charged as internet egress/);
+});
+
+test('an unanswered inbound packet is an ingress attempt even from a well-known port (one-sided before the port guess)', () => {
+  // /tmp/rv/f2.log: eni-a logs both directions (a paired HTTPS download), then a REJECTed UDP packet
+  // from 45.148.1.1:53 and an ACCEPTed one from 45.148.1.2:123, both with nothing sent back.
+  const aggs = [
+    ...pair('eni-a', ['10.0.0.5', 40000], ['93.184.216.34', 443], { flagsAB: 3, flagsBA: 19, bytesAB: 1000, bytesBA: 90000 }),
+    agg({ interfaceId: 'eni-a', srcaddr: '45.148.1.1', srcport: 53, dstaddr: '10.0.0.5', dstport: 41000, protocol: 17, action: 'REJECT', bytes: 512, packets: 1 }),
+    agg({ interfaceId: 'eni-a', srcaddr: '45.148.1.2', srcport: 123, dstaddr: '10.0.0.5', dstport: 45000, protocol: 17, bytes: 512, packets: 1 }),
+  ];
+  const flows = analyzeFlows(aggs, null).flows;
+  const rejected = flows.find((f) => f.peerAddr === '45.148.1.1')!;
+  assert.equal(rejected.localAddr, '10.0.0.5');
+  assert.equal(rejected.direction, 'ingress', rejected.directionEvidence);
+  assert.equal(rejected.initiatorRule, 'one-sided');
+  assert.match(rejected.directionEvidence, /only packets from 45\.148\.1\.1 logged, no reply.*REJECT/);
+  const accepted = flows.find((f) => f.peerAddr === '45.148.1.2')!;
+  assert.equal(accepted.direction, 'ingress', accepted.directionEvidence);
+  assert.equal(accepted.initiatorRule, 'one-sided');
+  // A REJECTed unanswered packet is an attempt even when nothing shows the interface logs both ways.
+  const alone = analyzeFlows([aggs[2]], null).flows[0];
+  assert.equal(alone.direction, 'ingress', alone.directionEvidence);
+});
+
+test('listening-port evidence (security-group rule) still comes before the one-sided rule', () => {
+  // Only packets from the peer's port 5432 to the worker were logged; sg-db opens 5432 on the peer.
+  const aggs = [
+    ...pair(WORKER, ['10.0.2.20', 50000], ['203.0.113.8', 443], { flagsAB: 2, flagsBA: 18 }),
+    agg({ interfaceId: WORKER, srcaddr: '10.0.1.30', srcport: 5432, dstaddr: '10.0.2.20', dstport: 45001, bytes: 300 }),
+  ];
+  const f = analyzeFlows(aggs, demoInventory()).flows.find((x) => x.peerAddr === '10.0.1.30')!;
+  assert.equal(f.initiatorRule, 'listening-port', f.directionEvidence);
+  assert.equal(f.initiator, 'local');
 });
