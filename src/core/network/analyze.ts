@@ -152,7 +152,17 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
     const decision = decideInitiator(c, { index, rules, learnedListening: learned, localGroups, peerGroups: peerIfAny?.securityGroupIds ?? [], bothDirectionsLogged });
     const peer = classifyPeer(c, localIf, { index, awsRanges: opts.awsIpRanges ?? null, region });
     const peerPrivate = index.isPrivate(c.peerAddr);
-    const direction: Direction = peerPrivate ? 'internal' : decision.initiator === 'local' ? 'egress' : decision.initiator === 'peer' ? 'ingress' : 'unknown';
+    // With the orientation unknown, "local started it" says nothing about inside or outside.
+    const direction: Direction = peerPrivate
+      ? 'internal'
+      : c.orientationUnknown
+        ? 'unknown'
+        : decision.initiator === 'local'
+          ? 'egress'
+          : decision.initiator === 'peer'
+            ? 'ingress'
+            : 'unknown';
+    const orientationNote = c.orientationUnknown ? `; orientation unknown: ${c.orientationUnknown} (local/peer shown in address order)` : '';
 
     const flow: LabelledFlow = {
       id: c.key,
@@ -166,7 +176,7 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
       direction,
       initiator: decision.initiator,
       initiatorRule: decision.rule,
-      directionEvidence: decision.evidence + (peerPrivate && decision.initiator ? `; internal: ${c.peerAddr} is private` : ''),
+      directionEvidence: decision.evidence + (peerPrivate && decision.initiator ? `; internal: ${c.peerAddr} is private` : '') + orientationNote,
       action: c.action,
       bytesOut: c.out?.bytes ?? 0,
       bytesIn: c.in?.bytes ?? 0,

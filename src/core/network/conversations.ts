@@ -8,7 +8,9 @@
  * interface the inside host and the real far end appear rather than the gateway's own address.
  * The orientation uses, in order: the interface's addresses from the inventory; the raw record
  * address being the interface's own while the packet address differs (traffic forwarded by a NAT
- * gateway or endpoint); the v5 `flow-direction`; the address seen most on that interface.
+ * gateway or endpoint); the v5 `flow-direction`; the private address / the address with the most
+ * distinct peers on that interface. When none decides, the conversation says the orientation is
+ * unknown (`orientationUnknown`) rather than picking silently.
  */
 import type { FlowAggregate } from '../model/flows';
 import type { NetworkIndex } from './inventory-index';
@@ -29,6 +31,11 @@ export interface Conversation {
   /** Packets from peer to local. */
   in: FlowSide | null;
   transit: boolean;
+  /**
+   * Set when nothing (inventory, flow-direction, a private or most-connected address) told which
+   * end is the interface's own: local/peer are then only a canonical order, and this says why.
+   */
+  orientationUnknown?: string;
   /** First non-null of the optional record fields over both sides. */
   vpcId: string | null;
   subnetId: string | null;
@@ -45,14 +52,21 @@ interface Oriented {
   /** 'out' when the packets went local → peer. */
   side: 'out' | 'in';
   transit: boolean;
+  /** Nothing told which end is the interface's own. */
+  unknown?: boolean;
 }
 
 /** Slack when deciding whether two directions' time ranges overlap (one aggregation interval). */
 const OVERLAP_SLACK_SECONDS = 600;
 
-/** Addresses of interfaces not in the inventory, inferred from the records themselves. */
-function inferOwnAddresses(aggs: FlowAggregate[]): Map<string, Set<string>> {
-  const counts = new Map<string, Map<string, number>>();
+/**
+ * Addresses of interfaces not in the inventory, inferred from the records themselves: the
+ * v5 `flow-direction` when logged; else, per interface, the address with the most distinct
+ * peers, preferring private ones (RFC 1918, VPC or declared CIDRs — an interface's record address
+ * is its private IP). A tie leaves the set empty: the orientation is then unknown and said so.
+ */
+function inferOwnAddresses(aggs: FlowAggregate[], isPrivate: (addr: string) => boolean): Map<string, Set<string>> {
+  const peers = new Map<string, Map<string, Set<string>>>();
   const byFlowDir = new Map<string, Set<string>>();
   for (const a of aggs) {
     if (a.flowDirection) {
@@ -61,30 +75,36 @@ function inferOwnAddresses(aggs: FlowAggregate[]): Map<string, Set<string>> {
       if (!s) byFlowDir.set(a.interfaceId, (s = new Set()));
       s.add(normalizeIp(own));
     }
-    let c = counts.get(a.interfaceId);
-    if (!c) counts.set(a.interfaceId, (c = new Map()));
-    for (const addr of [a.srcaddr, a.dstaddr]) {
-      const n = normalizeIp(addr);
-      c.set(n, (c.get(n) ?? 0) + 1);
+    let m = peers.get(a.interfaceId);
+    if (!m) peers.set(a.interfaceId, (m = new Map()));
+    const src = normalizeIp(a.srcaddr);
+    const dst = normalizeIp(a.dstaddr);
+    for (const [x, y] of [[src, dst], [dst, src]]) {
+      let p = m.get(x);
+      if (!p) m.set(x, (p = new Set()));
+      p.add(y);
     }
   }
   const out = new Map<string, Set<string>>();
-  for (const [eni, c] of counts) {
+  for (const [eni, m] of peers) {
     const fromDir = byFlowDir.get(eni);
     if (fromDir && fromDir.size > 0) {
       out.set(eni, fromDir);
       continue;
     }
-    let best = '';
+    const all = [...m.keys()];
+    const priv = all.filter(isPrivate);
+    const candidates = priv.length > 0 ? priv : all;
+    let best: string[] = [];
     let bestN = -1;
-    for (const [addr, n] of c) {
-      if (n > bestN || (n === bestN && addr < best)) {
-        best = addr;
+    for (const addr of candidates) {
+      const n = m.get(addr)!.size;
+      if (n > bestN) {
+        best = [addr];
         bestN = n;
-      }
+      } else if (n === bestN) best.push(addr);
     }
-    // Only trust the most frequent address when it is in more than one aggregate.
-    out.set(eni, new Set(bestN > 1 ? [best] : []));
+    out.set(eni, new Set(best.length === 1 ? best : []));
   }
   return out;
 }
@@ -108,13 +128,17 @@ function orient(a: FlowAggregate, own: Set<string>, norm: (s: string) => string,
   }
   if (a.flowDirection === 'egress') return outward();
   if (a.flowDirection === 'ingress') return inward();
-  // Last resort for an interface we know nothing about: its side is the private address.
+  // For an interface we know nothing about: its side is the private address.
   if (isPrivate && !srcOwn && !dstOwn) {
     const sp = isPrivate(src);
     const dp = isPrivate(dst);
     if (dp && !sp) return inward();
+    if (sp && !dp) return outward();
   }
-  return outward();
+  // Nothing tells which end is the interface's: a canonical order (the smaller address and port
+  // is shown as local) so that both directions still pair, and the conversation says it is unknown.
+  const srcFirst = src < dst || (src === dst && a.srcport <= a.dstport);
+  return { ...(srcFirst ? outward() : inward()), unknown: true };
 }
 
 function newSide(o: Oriented): FlowSide {
@@ -149,7 +173,11 @@ function addToSide(s: FlowSide, o: Oriented): void {
 
 /** Builds conversations from aggregates. Order of the result follows first appearance. */
 export function buildConversations(aggregates: FlowAggregate[], index: NetworkIndex): Conversation[] {
-  const inferred = inferOwnAddresses(aggregates.filter((a) => !index.interfaces.has(a.interfaceId)));
+  const isPrivate = (x: string) => index.isPrivate(x);
+  const inferred = inferOwnAddresses(
+    aggregates.filter((a) => !index.interfaces.has(a.interfaceId)),
+    isPrivate,
+  );
   const ownOf = (eni: string): Set<string> => {
     const info = index.interfaces.get(eni);
     if (info) return new Set([...info.privateIps, ...info.publicIps, ...info.ipv6]);
@@ -163,7 +191,7 @@ export function buildConversations(aggregates: FlowAggregate[], index: NetworkIn
   for (const a of aggregates) {
     let own = ownCache.get(a.interfaceId);
     if (!own) ownCache.set(a.interfaceId, (own = ownOf(a.interfaceId)));
-    const o = orient(a, own, norm, (x) => index.isPrivate(x));
+    const o = orient(a, own, norm, isPrivate);
     const key = `${a.interfaceId}|${o.localAddr}|${o.localPort}|${o.peerAddr}|${o.peerPort}|${a.protocol}|${a.action ?? '-'}`;
     let c = byKey.get(key);
     if (!c) {
@@ -187,6 +215,11 @@ export function buildConversations(aggregates: FlowAggregate[], index: NetworkIn
       byKey.set(key, c);
     }
     c.transit ||= o.transit;
+    if (o.unknown && !c.orientationUnknown) {
+      c.orientationUnknown = index.interfaces.has(a.interfaceId)
+        ? `neither ${o.localAddr} nor ${o.peerAddr} is an address of ${a.interfaceId} in the inventory`
+        : `${a.interfaceId} is not in the inventory and neither address stands out as its own (no flow-direction, both ${isPrivate(o.localAddr) ? 'private' : 'public'}, equally connected)`;
+    }
     c.vpcId ??= a.vpcId;
     c.subnetId ??= a.subnetId;
     c.azId ??= a.azId;

@@ -71,3 +71,28 @@ test('listening-port evidence (security-group rule) still comes before the one-s
   assert.equal(f.initiatorRule, 'listening-port', f.directionEvidence);
   assert.equal(f.initiator, 'local');
 });
+
+test('no inventory, v2 records: the private address is the interface\'s own even when both appear equally often', () => {
+  // /tmp/rv/v2.log: 10.0.0.5 downloads 50 kB from 1.2.3.4:443 (no tcp-flags in v2).
+  const aggs = pair('eni-1', ['10.0.0.5', 40000], ['1.2.3.4', 443], { bytesAB: 1000, bytesBA: 50000 });
+  const f = analyzeFlows(aggs, null).flows;
+  assert.equal(f.length, 1);
+  assert.equal(f[0].localAddr, '10.0.0.5');
+  assert.equal(f[0].peerAddr, '1.2.3.4');
+  assert.equal(f[0].direction, 'egress', f[0].directionEvidence);
+  assert.equal(f[0].bytesIn, 50000);
+  assert.equal(f[0].peerClass, 'internet');
+});
+
+test('no inventory, two public addresses equally seen: orientation unknown is said, both directions still paired', () => {
+  const aggs = pair('eni-3', ['198.51.100.20', 40000], ['203.0.113.30', 443], { bytesAB: 100, bytesBA: 5000 });
+  const flows = analyzeFlows(aggs, null).flows;
+  assert.equal(flows.length, 1);
+  const f = flows[0];
+  assert.equal(f.paired, true);
+  assert.equal(f.direction, 'unknown', f.directionEvidence);
+  assert.match(f.directionEvidence, /orientation unknown/);
+  // Swapping the record order gives the same orientation (no dependence on which came first).
+  const g = analyzeFlows([aggs[1], aggs[0]], null).flows[0];
+  assert.equal(g.localAddr, f.localAddr);
+});
