@@ -1,5 +1,8 @@
-import { ADMIN_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, internetSources } from './common';
+import { ADMIN_PORTS, describePorts, exposedPorts, onSource, portReferences } from './common';
 import type { RuleDefinition } from './types';
+
+/** Trivy AWS-0107 and cfn_nag W2 cover every admin port; Checkov and Prowler have one check per port. */
+const BASE = ['AWS-0107', 'W2'];
 
 export const EL001: RuleDefinition = {
   id: 'EL001',
@@ -9,7 +12,7 @@ export const EL001: RuleDefinition = {
     'SSH (22) and RDP (3389) reachable from 0.0.0.0/0 or ::/0 are found by internet-wide scanners within minutes and brute-forced around the clock; one weak or leaked credential is enough.',
   remediation:
     'Allow the admin port only from known addresses (office or VPN CIDR as a /32 or small range), or remove it and use AWS Systems Manager Session Manager or EC2 Instance Connect Endpoint.',
-  references: ['CKV_AWS_24', 'CKV_AWS_25', 'AWS-0107', 'W2', 'prowler:ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22', 'prowler:ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389'],
+  references: portReferences(BASE, ADMIN_PORTS),
   examples: {
     terraform: {
       bad: `resource "aws_security_group" "bastion" {
@@ -73,15 +76,9 @@ export const EL001: RuleDefinition = {
     },
   },
   check(model) {
-    const out = [];
-    for (const rule of ingressRules(model.rules)) {
-      if (isAllTraffic(rule)) continue; // EL002
-      const ports = coveredPorts(rule, ADMIN_PORTS);
-      if (!ports.length) continue;
-      for (const { source: s, text } of internetSources(rule)) {
-        out.push(onSource(rule, s, `${describePorts(ports)} is open to ${text} on ${rule.resource}. Restrict it to known addresses or use Session Manager.`));
-      }
-    }
-    return out;
+    return exposedPorts(model.rules, ADMIN_PORTS).map(({ rule, ports, exposure }) => ({
+      ...onSource(rule, exposure.source, `${describePorts(ports)} is open to ${exposure.text} on ${rule.resource}. Restrict it to known addresses or use Session Manager.`),
+      references: portReferences(BASE, ports),
+    }));
   },
 };

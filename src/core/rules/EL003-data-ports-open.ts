@@ -1,5 +1,8 @@
-import { DATA_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, internetSources } from './common';
+import { DATA_PORTS, describePorts, exposedPorts, onSource, portReferences } from './common';
 import type { RuleDefinition } from './types';
+
+/** cfn_nag W2 covers any world-open ingress; Prowler has one check per service. */
+const BASE = ['W2'];
 
 export const EL003: RuleDefinition = {
   id: 'EL003',
@@ -9,7 +12,7 @@ export const EL003: RuleDefinition = {
     'Databases (MySQL, PostgreSQL, SQL Server, Oracle, MongoDB, Cassandra), caches (Redis, Memcached), search (Elasticsearch, Kibana) and queues (Kafka) are not built to face the internet; exposed ones are routinely wiped, ransomed or used for amplification.',
   remediation:
     'Allow the port only from the application tier: reference its security group (source_security_group_id / SourceSecurityGroupId) instead of a CIDR.',
-  references: ['W2', 'AWS-0107', 'prowler:ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_mysql_3306', 'prowler:ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_postgres_5432', 'prowler:ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_redis_6379'],
+  references: portReferences(BASE, DATA_PORTS),
   examples: {
     terraform: {
       bad: `resource "aws_security_group" "db" {
@@ -77,16 +80,12 @@ resource "aws_vpc_security_group_ingress_rule" "pg" {
     },
   },
   check(model) {
-    const out = [];
-    for (const rule of ingressRules(model.rules)) {
-      if (isAllTraffic(rule)) continue; // EL002
-      const ports = coveredPorts(rule, DATA_PORTS);
-      if (!ports.length) continue;
+    return exposedPorts(model.rules, DATA_PORTS).map(({ rule, ports, exposure }) => {
       const shown = ports.length > 4 ? `${describePorts(ports.slice(0, 4))} and ${ports.length - 4} more` : describePorts(ports);
-      for (const { source: s, text } of internetSources(rule)) {
-        out.push(onSource(rule, s, `${shown} is open to ${text} on ${rule.resource}. Allow it only from the application's security group.`));
-      }
-    }
-    return out;
+      return {
+        ...onSource(rule, exposure.source, `${shown} is open to ${exposure.text} on ${rule.resource}. Allow it only from the application's security group.`),
+        references: portReferences(BASE, ports),
+      };
+    });
   },
 };

@@ -1,5 +1,8 @@
-import { ADMIN_PORTS, DATA_PORTS, RISKY_PORTS, WEB_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, portsText, internetSources } from './common';
+import { ADMIN_PORTS, DATA_PORTS, RISKY_PORTS, WEB_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, portReferences, portsText, internetSources } from './common';
 import type { RawFinding, RuleDefinition } from './types';
+
+/** cfn_nag W2 and Prowler's any-port check cover every world-open port; the rest are per port. */
+const BASE = ['W2', 'prowler:ec2_securitygroup_allow_ingress_from_internet_to_any_port'];
 
 export const EL004: RuleDefinition = {
   id: 'EL004',
@@ -9,7 +12,7 @@ export const EL004: RuleDefinition = {
     'Anything reachable from 0.0.0.0/0 or ::/0 is part of the attack surface. For a public web server on 80/443 that is the point (reported as info); for other ports (FTP, Telnet, SMB, mail, dev servers) it usually is not.',
   remediation:
     'If the service is meant to be public, keep the rule and give it a description saying so (or suppress with a reason). Otherwise narrow the source to known CIDRs or a security group; put web servers behind a load balancer.',
-  references: ['CKV_AWS_260', 'W2', 'prowler:ec2_securitygroup_allow_ingress_from_internet_to_any_port'],
+  references: portReferences(BASE, [...WEB_PORTS, ...RISKY_PORTS]),
   examples: {
     terraform: {
       bad: `resource "aws_security_group" "ftp" {
@@ -80,9 +83,8 @@ export const EL004: RuleDefinition = {
       const world = internetSources(rule);
       if (!world.length) continue;
       const risky = coveredPorts(rule, RISKY_PORTS);
-      const onlyWeb =
-        (rule.protocol === 'tcp' || rule.protocol === 'udp') && rule.fromPort !== null && rule.toPort !== null && rule.toPort - rule.fromPort <= 1000 &&
-        Array.from({ length: rule.toPort - rule.fromPort + 1 }, (_, i) => rule.fromPort! + i).every((p) => WEB_PORTS.has(p));
+      const onlyWeb = (rule.protocol === 'tcp' || rule.protocol === 'udp') && rule.fromPort !== null && rule.fromPort === rule.toPort && WEB_PORTS.some((w) => w.port === rule.fromPort);
+      const references = portReferences(BASE, [...risky, ...coveredPorts(rule, WEB_PORTS)]);
       const icmp = rule.protocol === 'icmp' || rule.protocol === 'icmpv6';
       for (const { source: s, text } of world) {
         let message: string;
@@ -95,7 +97,7 @@ export const EL004: RuleDefinition = {
           message = `${portsText(rule)} from ${text} on ${rule.resource}: the host answers pings and path-MTU probes from anyone.`;
           severity = 'info';
         } else message = `${portsText(rule)} is open to ${text} on ${rule.resource}. If it is not meant to be public, narrow the source.`;
-        const f = onSource(rule, s, message);
+        const f = { ...onSource(rule, s, message), references };
         out.push(severity ? { ...f, severity } : f);
       }
     }

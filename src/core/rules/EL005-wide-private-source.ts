@@ -102,8 +102,11 @@ Resources:
         const wide = s.kind === 'cidr' ? len < WIDE_IPV4_PREFIX : len < WIDE_IPV6_PREFIX;
         if (!wide) continue;
         const what = all ? portsText(rule) : ports.length > 3 ? `${describePorts(ports.slice(0, 3))} and more` : describePorts(ports);
-        const space = isPrivateCidr(s.value) ? 'private' : 'public';
-        out.push(onSource(rule, s, `${what} is open to ${s.value}${s.via ? ` (from ${s.via})` : ''}: ${addressCount(s.value)} ${space} addresses on ${rule.resource}. Narrow it to the clients' subnet or security group.`));
+        const priv = isPrivateCidr(s.value);
+        const space = priv ? 'private' : 'public';
+        // Prowler's check is about public IPv4 ranges only; cfn_nag W9 about any non-/32 source.
+        const references = s.kind === 'cidr' && !priv ? EL005.references.slice() : ['W9'];
+        out.push({ ...onSource(rule, s, `${what} is open to ${s.value}${s.via ? ` (from ${s.via})` : ''}: ${addressCount(s.value)} ${space} addresses on ${rule.resource}. Narrow it to the clients' subnet or security group.`), references });
       }
     }
     return out;

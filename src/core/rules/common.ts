@@ -8,54 +8,89 @@ export interface ServicePort {
   port: number;
   name: string;
   udp?: boolean;
+  /** Peer checks for this port (Checkov, Prowler); a finding cites those of the ports it covers. */
+  refs: string[];
 }
 
+const PROWLER = 'prowler:ec2_securitygroup_allow_ingress_from_internet_to_';
+
 export const ADMIN_PORTS: ServicePort[] = [
-  { port: 22, name: 'SSH' },
-  { port: 3389, name: 'RDP', udp: true },
+  { port: 22, name: 'SSH', refs: ['CKV_AWS_24', `${PROWLER}tcp_port_22`] },
+  { port: 3389, name: 'RDP', udp: true, refs: ['CKV_AWS_25', `${PROWLER}tcp_port_3389`] },
 ];
 
 /** Prowler's database, cache, search and queue ports. */
 export const DATA_PORTS: ServicePort[] = [
-  { port: 3306, name: 'MySQL' },
-  { port: 5432, name: 'PostgreSQL' },
-  { port: 1433, name: 'SQL Server' },
-  { port: 1434, name: 'SQL Server browser', udp: true },
-  { port: 1521, name: 'Oracle' },
-  { port: 2483, name: 'Oracle' },
-  { port: 2484, name: 'Oracle (TLS)' },
-  { port: 6379, name: 'Redis' },
-  { port: 11211, name: 'Memcached', udp: true },
-  { port: 27017, name: 'MongoDB' },
-  { port: 27018, name: 'MongoDB' },
-  { port: 7199, name: 'Cassandra JMX' },
-  { port: 9160, name: 'Cassandra Thrift' },
-  { port: 8888, name: 'Cassandra OpsCenter' },
-  { port: 9200, name: 'Elasticsearch' },
-  { port: 9300, name: 'Elasticsearch transport' },
-  { port: 5601, name: 'Kibana' },
-  { port: 9092, name: 'Kafka' },
+  { port: 3306, name: 'MySQL', refs: [`${PROWLER}tcp_port_mysql_3306`] },
+  { port: 5432, name: 'PostgreSQL', refs: [`${PROWLER}tcp_port_postgres_5432`] },
+  { port: 1433, name: 'SQL Server', refs: [`${PROWLER}tcp_port_sql_server_1433_1434`] },
+  { port: 1434, name: 'SQL Server browser', udp: true, refs: [`${PROWLER}tcp_port_sql_server_1433_1434`] },
+  { port: 1521, name: 'Oracle', refs: [`${PROWLER}tcp_port_oracle_1521_2483`] },
+  { port: 2483, name: 'Oracle', refs: [`${PROWLER}tcp_port_oracle_1521_2483`] },
+  { port: 2484, name: 'Oracle (TLS)', refs: [] },
+  { port: 6379, name: 'Redis', refs: [`${PROWLER}tcp_port_redis_6379`] },
+  { port: 11211, name: 'Memcached', udp: true, refs: [`${PROWLER}tcp_port_memcached_11211`] },
+  { port: 27017, name: 'MongoDB', refs: [`${PROWLER}port_mongodb_27017_27018`] },
+  { port: 27018, name: 'MongoDB', refs: [`${PROWLER}port_mongodb_27017_27018`] },
+  { port: 7199, name: 'Cassandra JMX', refs: [`${PROWLER}tcp_port_cassandra_7199_9160_8888`] },
+  { port: 9160, name: 'Cassandra Thrift', refs: [`${PROWLER}tcp_port_cassandra_7199_9160_8888`] },
+  { port: 8888, name: 'Cassandra OpsCenter', refs: [`${PROWLER}tcp_port_cassandra_7199_9160_8888`] },
+  { port: 9200, name: 'Elasticsearch', refs: [`${PROWLER}tcp_port_elasticsearch_kibana_9200_9300_5601`] },
+  { port: 9300, name: 'Elasticsearch transport', refs: [`${PROWLER}tcp_port_elasticsearch_kibana_9200_9300_5601`] },
+  { port: 5601, name: 'Kibana', refs: [`${PROWLER}tcp_port_elasticsearch_kibana_9200_9300_5601`] },
+  { port: 9092, name: 'Kafka', refs: [`${PROWLER}tcp_port_kafka_9092`] },
 ];
 
 /** Prowler's other risky internet-facing service ports (EL004 calls them out by name). */
 export const RISKY_PORTS: ServicePort[] = [
-  { port: 20, name: 'FTP data' },
-  { port: 21, name: 'FTP' },
-  { port: 23, name: 'Telnet' },
-  { port: 25, name: 'SMTP' },
-  { port: 110, name: 'POP3' },
-  { port: 135, name: 'MS RPC', udp: true },
-  { port: 143, name: 'IMAP' },
-  { port: 445, name: 'SMB' },
-  { port: 3000, name: 'dev server / Grafana' },
-  { port: 4333, name: 'mSQL' },
-  { port: 5000, name: 'dev server' },
-  { port: 5500, name: 'VNC' },
-  { port: 8080, name: 'HTTP alternate' },
-  { port: 8088, name: 'HTTP alternate' },
+  { port: 20, name: 'FTP data', refs: [`${PROWLER}tcp_ftp_port_20_21`] },
+  { port: 21, name: 'FTP', refs: [`${PROWLER}tcp_ftp_port_20_21`] },
+  { port: 23, name: 'Telnet', refs: [`${PROWLER}tcp_port_telnet_23`] },
+  { port: 25, name: 'SMTP', refs: [`${PROWLER}high_risk_tcp_ports`] },
+  { port: 110, name: 'POP3', refs: [`${PROWLER}high_risk_tcp_ports`] },
+  { port: 135, name: 'MS RPC', udp: true, refs: [`${PROWLER}high_risk_tcp_ports`] },
+  { port: 143, name: 'IMAP', refs: [`${PROWLER}high_risk_tcp_ports`] },
+  { port: 445, name: 'SMB', refs: [`${PROWLER}high_risk_tcp_ports`] },
+  { port: 3000, name: 'dev server / Grafana', refs: [`${PROWLER}high_risk_tcp_ports`] },
+  { port: 4333, name: 'mSQL', refs: [`${PROWLER}high_risk_tcp_ports`] },
+  { port: 5000, name: 'dev server', refs: [`${PROWLER}high_risk_tcp_ports`] },
+  { port: 5500, name: 'VNC', refs: [`${PROWLER}high_risk_tcp_ports`] },
+  { port: 8080, name: 'HTTP alternate', refs: [`${PROWLER}high_risk_tcp_ports`] },
+  { port: 8088, name: 'HTTP alternate', refs: [`${PROWLER}high_risk_tcp_ports`] },
 ];
 
-export const WEB_PORTS = new Set([80, 443]);
+export const WEB_PORTS: ServicePort[] = [
+  { port: 80, name: 'HTTP', refs: ['CKV_AWS_260'] },
+  { port: 443, name: 'HTTPS', refs: [] },
+];
+
+/** Ordered, de-duplicated references: the ports' ids, then the rule's base ids (Prowler's last). */
+export function portReferences(base: readonly string[], ports: readonly ServicePort[]): string[] {
+  const all = [...new Set([...ports.flatMap((p) => p.refs), ...base])];
+  return [...all.filter((r) => !r.startsWith('prowler:')), ...all.filter((r) => r.startsWith('prowler:'))];
+}
+
+export interface ExposedPorts {
+  rule: SgRule;
+  /** The table's ports this rule opens (for its protocol). */
+  ports: ServicePort[];
+  exposure: InternetSource;
+}
+
+/**
+ * EL001/EL003/EL004's common loop: ingress rules (all-traffic ones are EL002's) that open any port
+ * of `table` to the internet, one entry per internet source.
+ */
+export function exposedPorts(rules: SgRule[], table: readonly ServicePort[]): ExposedPorts[] {
+  const out: ExposedPorts[] = [];
+  for (const rule of ingressRules(rules)) {
+    if (isAllTraffic(rule)) continue;
+    const ports = coveredPorts(rule, table);
+    if (!ports.length) continue;
+    for (const exposure of internetSources(rule)) out.push({ rule, ports, exposure });
+  }
+  return out;
+}
 
 /** Sources that are exactly 0.0.0.0/0 or ::/0 (EL006 and the AWS default egress rule). */
 export function worldSources(rule: SgRule): RuleSource[] {

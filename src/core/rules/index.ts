@@ -89,7 +89,7 @@ export function runRules(model: IacModel, o: RuleOptions = {}): Finding[] {
         file: raw.file,
         range: raw.range,
         resource: raw.resource,
-        references: rule.references.slice(),
+        references: (raw.references ?? rule.references).slice(),
         suppressed: sup !== undefined,
         elementIds: raw.elementIds,
         docs,

@@ -25,6 +25,8 @@ export interface RawFinding {
   sourceId?: string;
   /** A per-finding severity below/above the rule's default (e.g. EL004: 80/443 are info). */
   severity?: Severity;
+  /** The peer checks this finding matches (the ports it covers); default: the rule's catalogue list. */
+  references?: string[];
 }
 
 export interface RuleContext {
