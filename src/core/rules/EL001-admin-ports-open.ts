@@ -1,4 +1,4 @@
-import { ADMIN_PORTS, describePorts, exposedPorts, onSource, portReferences } from './common';
+import { ADMIN_PORTS, describePorts, exposedPorts, onSource, portReferences, portsPhrase } from './common';
 import type { RuleDefinition } from './types';
 
 /** Trivy AWS-0107 and cfn_nag W2 cover every admin port; Checkov and Prowler have one check per port. */
@@ -77,7 +77,7 @@ export const EL001: RuleDefinition = {
   },
   check(model) {
     return exposedPorts(model.rules, ADMIN_PORTS).map(({ rule, ports, exposure }) => ({
-      ...onSource(rule, exposure.source, `${describePorts(ports)} is open to ${exposure.text} on ${rule.resource}. Restrict it to known addresses or use Session Manager.`),
+      ...onSource(rule, exposure.source, `${portsPhrase(rule, describePorts(ports))} is open to ${exposure.text} on ${rule.resource}. Restrict it to known addresses or use Session Manager.`),
       references: portReferences(BASE, ports),
     }));
   },

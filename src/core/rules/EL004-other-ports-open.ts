@@ -1,4 +1,4 @@
-import { ADMIN_PORTS, DATA_PORTS, RISKY_PORTS, WEB_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, portReferences, portsText, internetSources } from './common';
+import { ADMIN_PORTS, DATA_PORTS, RISKY_PORTS, WEB_PORTS, coveredPorts, describePorts, ingressRules, isAllTraffic, onSource, portReferences, portsPhrase, portsText, internetSources } from './common';
 import type { RawFinding, RuleDefinition } from './types';
 
 /** cfn_nag W2 and Prowler's any-port check cover every world-open port; the rest are per port. */
@@ -9,7 +9,7 @@ export const EL004: RuleDefinition = {
   title: 'Port open to the internet',
   severity: 'low',
   rationale:
-    'Anything reachable from 0.0.0.0/0 or ::/0 is part of the attack surface. For a public web server on 80/443 that is the point (reported as info); for other ports (FTP, Telnet, SMB, mail, dev servers) it usually is not.',
+    'Anything reachable from 0.0.0.0/0 or ::/0 is part of the attack surface. For a public web server on 80/443 that is the point (reported as info); for other ports (FTP, Telnet, SMB, mail, dev servers) it usually is not. A range that also holds SSH, RDP or a database port is reported by EL001/EL003 too; this rule names the other risky ports in it.',
   remediation:
     'If the service is meant to be public, keep the rule and give it a description saying so (or suppress with a reason). Otherwise narrow the source to known CIDRs or a security group; put web servers behind a load balancer.',
   references: portReferences(BASE, [...WEB_PORTS, ...RISKY_PORTS]),
@@ -79,17 +79,18 @@ export const EL004: RuleDefinition = {
     const out: RawFinding[] = [];
     for (const rule of ingressRules(model.rules)) {
       if (isAllTraffic(rule)) continue; // EL002
-      if (coveredPorts(rule, ADMIN_PORTS).length || coveredPorts(rule, DATA_PORTS).length) continue; // EL001 / EL003
+      const risky = coveredPorts(rule, RISKY_PORTS);
+      // A range with admin or database ports is EL001/EL003's; EL004 adds the other risky ports in it.
+      if (!risky.length && (coveredPorts(rule, ADMIN_PORTS).length || coveredPorts(rule, DATA_PORTS).length)) continue;
       const world = internetSources(rule);
       if (!world.length) continue;
-      const risky = coveredPorts(rule, RISKY_PORTS);
       const onlyWeb = (rule.protocol === 'tcp' || rule.protocol === 'udp') && rule.fromPort !== null && rule.fromPort === rule.toPort && WEB_PORTS.some((w) => w.port === rule.fromPort);
       const references = portReferences(BASE, [...risky, ...coveredPorts(rule, WEB_PORTS)]);
       const icmp = rule.protocol === 'icmp' || rule.protocol === 'icmpv6';
       for (const { source: s, text } of world) {
         let message: string;
         let severity: RawFinding['severity'];
-        if (risky.length) message = `${describePorts(risky)} is open to ${text} on ${rule.resource}; these services are rarely meant to be public.`;
+        if (risky.length) message = `${portsPhrase(rule, describePorts(risky))} is open to ${text} on ${rule.resource}; these services are rarely meant to be public.`;
         else if (onlyWeb) {
           message = `${portsText(rule)} is open to ${text} on ${rule.resource}. Fine for a public web server; if this one is not public, narrow the source.`;
           severity = 'info';

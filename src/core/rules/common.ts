@@ -202,6 +202,15 @@ export function describePorts(list: readonly ServicePort[]): string {
   return list.map((sp) => `${sp.name} (${sp.port})`).join(', ');
 }
 
+/**
+ * The subject of an "is open" sentence: the named ports for a single-port rule ("SSH (22)"), or the
+ * range with the named ports it includes ("tcp/20-30, which includes SSH (22),").
+ */
+export function portsPhrase(rule: SgRule, named: string): string {
+  const single = rule.fromPort !== null && rule.fromPort === rule.toPort;
+  return single ? named : `${portsText(rule)}, which includes ${named},`;
+}
+
 export function addressCount(cidr: string): string {
   const len = prefixLength(cidr);
   if (len === null) return '?';

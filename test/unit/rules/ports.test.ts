@@ -68,3 +68,28 @@ describe('near-world sources count as the internet for EL001–EL004', () => {
     assert.match(f.message, /open to the whole internet \(0\.0\.0\.0\/0\)/);
   });
 });
+
+describe('port ranges', () => {
+  const range = tfRule('tcp', 20, 30, '"0.0.0.0/0"');
+  it('EL001 states the range that contains the admin port', () => {
+    const [f] = findingsOf('main.tf', range, 'EL001');
+    assert.match(f.message, /^tcp\/20-30, which includes SSH \(22\), is open to the whole internet/);
+    const [single] = findingsOf('main.tf', tfRule('tcp', 22, 22, '"0.0.0.0/0"'), 'EL001');
+    assert.match(single.message, /^SSH \(22\) is open to/);
+  });
+  it('EL004 reports the other risky ports of the same range, with their references', () => {
+    const f = findingsOf('main.tf', range, 'EL004');
+    assert.equal(f.length, 1);
+    assert.match(f[0].message, /tcp\/20-30, which includes FTP data \(20\), FTP \(21\), Telnet \(23\), SMTP \(25\), is open to the whole internet/);
+    assert.ok(f[0].references.some((r) => r.endsWith('tcp_ftp_port_20_21')));
+    assert.ok(f[0].references.some((r) => r.endsWith('tcp_port_telnet_23')));
+    assert.ok(f[0].references.some((r) => r.endsWith('high_risk_tcp_ports')));
+    assert.notEqual(f[0].severity, 'info');
+  });
+  it('EL003 states the range; EL004 stays quiet when a range holds only admin/database ports', () => {
+    const db = tfRule('tcp', 6000, 6500, '"0.0.0.0/0"');
+    const [f] = findingsOf('main.tf', db, 'EL003');
+    assert.match(f.message, /^tcp\/6000-6500, which includes Redis \(6379\), is open/);
+    assert.deepEqual(check('main.tf', db, 'EL004'), []);
+  });
+});
