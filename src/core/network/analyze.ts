@@ -235,12 +235,20 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
   const { prices, fallbackFrom } = resolvePrices(region, opts.priceOverrides);
   if (fallbackFrom) problems.push(`no price file for ${fallbackFrom}; using us-east-1 prices`);
   const window = windowOf(aggregates, opts.window);
+  const natEnis = new Map<string, string[]>();
+  for (const i of index.interfaces.values()) {
+    if (i.kind !== 'nat-gateway' || !i.ownerResourceId) continue;
+    const l = natEnis.get(i.ownerResourceId);
+    if (l) l.push(i.id);
+    else natEnis.set(i.ownerResourceId, [i.id]);
+  }
   const priced = priceFlows(flows, {
     prices,
     window,
     loggedInterfaces,
     region,
     interfaceOfIp: (addr) => index.interfaceOfIp(addr)?.id ?? null,
+    natInterfaces: (natId) => natEnis.get(natId) ?? [],
   });
   const factor = priced.projection.factor;
 

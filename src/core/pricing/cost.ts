@@ -19,8 +19,9 @@
  *  - awsService: same-region AWS service transfer (0 by default).
  * Double counting: a NAT gateway / endpoint interface forwards traffic also logged on the inside
  * host's interface. Forwarded (transit) flows cost 0 when the inside host's interface is in the
- * data ("counted on eni-…"); the NAT gateway's own internet leg costs 0 when any flow through
- * that gateway is priced elsewhere.
+ * data ("counted on eni-…", learned from the records when there is no inventory); a NAT gateway's
+ * own internet leg costs 0 when flows through THAT gateway are priced elsewhere (its transit
+ * flows, or host flows routed to it).
  */
 import type { LabelledFlow, Projection, AnalysisWindow } from '../network/types';
 import { type RegionPrices, interRegionRate, tieredCost } from './prices';
@@ -59,8 +60,10 @@ export interface PricingContext {
   loggedInterfaces: Set<string>;
   /** Region of the flows, for inter-region rates. */
   region: string | null;
-  /** Interface id of an address (for "counted on eni-…"). */
+  /** Interface id of an address (for "counted on eni-…"); the records teach the rest. */
   interfaceOfIp: (addr: string) => string | null;
+  /** Network interfaces of a NAT gateway (nat-…), to know whose internet leg a host flow covers. */
+  natInterfaces?: (natId: string) => string[];
 }
 
 export interface PricingResult {
@@ -71,26 +74,45 @@ export interface PricingResult {
 const isInternetBound = (f: LabelledFlow) =>
   f.peerClass === 'internet' && (f.path === 'igw' || f.path === 'nat-gateway' || f.path === 'vpn' || f.path === 'unknown');
 
-/** Decides for each flow whether it carries cost or is counted elsewhere. Sets costNote. */
+/**
+ * Decides for each flow whether it carries cost or is counted elsewhere. Sets costNote.
+ *
+ * Who is who also comes from the records themselves, so that it works without an inventory: a
+ * non-transit flow's local address belongs to its interface (learned address → ENI), and an
+ * interface carrying transit flows forwards for others (a NAT gateway or endpoint interface).
+ */
 function ownership(flows: LabelledFlow[], ctx: PricingContext): Map<LabelledFlow, boolean> {
   const owns = new Map<LabelledFlow, boolean>();
+  const learned = new Map<string, string>();
+  const forwarders = new Set<string>();
+  for (const f of flows) {
+    if (f.transit) forwarders.add(f.interfaceId);
+    else if (!learned.has(f.localAddr)) learned.set(f.localAddr, f.interfaceId);
+  }
+  const interfaceOf = (addr: string): string | null => {
+    const known = ctx.interfaceOfIp(addr);
+    if (known !== null) return known;
+    const eni = learned.get(addr);
+    return eni !== undefined && !forwarders.has(eni) ? eni : null;
+  };
   // Interfaces of NAT gateways whose traffic is priced on some other flow.
   const natCovered = new Set<string>();
   for (const f of flows) {
     if (f.transit) {
-      const inside = ctx.interfaceOfIp(f.localAddr);
+      const inside = interfaceOf(f.localAddr);
       const logged = inside !== null && ctx.loggedInterfaces.has(inside);
       owns.set(f, !logged);
       f.countedElsewhere = logged;
       if (logged) f.costNote = `counted on ${inside} (forwarded by ${f.interfaceId})`;
       natCovered.add(f.interfaceId);
-    } else if (f.path === 'nat-gateway') {
-      natCovered.add('*');
+    } else if (f.path === 'nat-gateway' && f.viaId) {
+      for (const eni of ctx.natInterfaces?.(f.viaId) ?? []) natCovered.add(eni);
     }
   }
   for (const f of flows) {
     if (owns.has(f)) continue;
-    if (f.interfaceKind === 'nat-gateway' && (natCovered.has(f.interfaceId) || natCovered.has('*'))) {
+    const natLeg = f.interfaceKind === 'nat-gateway' || (f.interfaceKind === 'unknown' && forwarders.has(f.interfaceId));
+    if (natLeg && natCovered.has(f.interfaceId)) {
       owns.set(f, false);
       f.countedElsewhere = true;
       f.costNote = 'NAT gateway leg to the internet: counted on the flows through the gateway';
