@@ -83,19 +83,23 @@ function checkAbort(signal?: AbortSignal): void {
 }
 
 function group(key: string): CostGroup {
-  return { key, flows: 0, bytesOut: 0, bytesIn: 0, costUsd: 0, monthlyCostUsd: 0 };
+  return { key, flows: 0, copies: 0, bytesOut: 0, bytesIn: 0, costUsd: 0, monthlyCostUsd: 0 };
 }
 
-function addTo(map: Map<string, CostGroup>, key: string, f: LabelledFlow, factor: number): void {
+function addTo(map: Map<string, CostGroup>, key: string, f: LabelledFlow, factor: number, withCopies = false): void {
   let g = map.get(key);
   if (!g) map.set(key, (g = group(key)));
-  accumulate(g, f, factor);
+  accumulate(g, f, factor, withCopies);
 }
 
-function accumulate(g: CostGroup, f: LabelledFlow, factor: number): void {
-  g.flows++;
-  g.bytesOut += f.bytesOut;
-  g.bytesIn += f.bytesIn;
+/** Adds a flow to a group; a copy counted elsewhere adds only to `copies` (and its cost, 0). */
+function accumulate(g: CostGroup, f: LabelledFlow, factor: number, withCopies = false): void {
+  if (f.countedElsewhere) g.copies++;
+  if (!f.countedElsewhere || withCopies) {
+    g.flows++;
+    g.bytesOut += f.bytesOut;
+    g.bytesIn += f.bytesIn;
+  }
   g.costUsd += f.costUsd;
   g.monthlyCostUsd += f.costUsd * factor;
 }
@@ -272,7 +276,7 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
       uniqueBytesIn += f.bytesIn;
     }
     accumulate(byDirection[f.direction], f, factor);
-    addTo(byIf, f.interfaceId, f, factor);
+    addTo(byIf, f.interfaceId, f, factor, true);
     for (const g of f.securityGroupIds) addTo(bySg, g, f, factor);
     addTo(byPeer, f.peerAddr, f, factor);
     addTo(byClass, f.peerClass, f, factor);

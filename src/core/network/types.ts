@@ -132,9 +132,18 @@ export interface RuleUsage {
   lastSeen: number | null;
 }
 
+/**
+ * A grouped sum. In the by-direction, by-peer-class, by-peer and by-security-group groups,
+ * `flows`, `bytesOut` and `bytesIn` leave out the copies a NAT gateway logs of traffic already
+ * counted on the inside host (`countedElsewhere`), which `copies` counts instead; so the groups of
+ * one kind add up to `totals.uniqueBytesOut/In`. In `byInterface` they are what each interface
+ * logged, copies included (a NAT gateway's interface did carry them), and `copies` says how many.
+ */
 export interface CostGroup {
   key: string;
   flows: number;
+  /** Flows of this group counted elsewhere (listed, but not in flows/bytes except by interface). */
+  copies: number;
   bytesOut: number;
   bytesIn: number;
   costUsd: number;

@@ -85,3 +85,26 @@ test('one NAT-routed host flow does not zero another NAT gateway\'s internet leg
   assert.ok(leg.cost.internetEgress > 0);
   assert.equal(cents(leg.cost.natProcessing), cents(110 * 0.045));
 });
+
+test('grouped totals leave out the NAT gateway copies: by peer, class, direction count the bytes once', () => {
+  const a = analyzeFlows(viaNat(), demoInventory(), { window: MONTH });
+  assert.equal(a.flows.length, 3, 'the copies stay listed');
+  const peer = a.byPeer.find((g) => g.key === '203.0.113.99')!;
+  assert.equal(peer.bytesOut, 50 * GiB);
+  assert.equal(peer.bytesIn, 150 * GiB);
+  assert.equal(peer.flows, 1);
+  assert.equal(peer.copies, 2);
+  const egress = a.totals.byDirection.egress;
+  assert.equal(egress.flows, 1);
+  assert.equal(egress.copies, 2);
+  assert.equal(a.byClass.find((g) => g.key === 'internet')!.bytesOut, 50 * GiB);
+  // The direction groups add up to the unique totals.
+  const dirs = Object.values(a.totals.byDirection);
+  assert.equal(dirs.reduce((s, g) => s + g.bytesOut, 0), a.totals.uniqueBytesOut);
+  assert.equal(dirs.reduce((s, g) => s + g.bytesIn, 0), a.totals.uniqueBytesIn);
+  assert.equal(a.totals.uniqueBytesOut, 50 * GiB);
+  // Per interface, what each interface logged (the NAT ENI did carry its copies).
+  const nat = a.byInterface.find((g) => g.key === NAT)!;
+  assert.equal(nat.bytesOut, 100 * GiB);
+  assert.equal(nat.copies, 2);
+});
