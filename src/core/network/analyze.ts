@@ -220,8 +220,17 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
     let verdict: SgVerdict;
     if (c.transit || localIf?.kind === 'nat-gateway') verdict = 'not-applicable';
     else if (!localIf || localGroups.length === 0 || localGroups.some((g) => !index.securityGroups.has(g))) verdict = 'no-inventory';
-    else if (!decision.initiator) verdict = 'not-evaluated';
-    else {
+    else if (!decision.initiator) {
+      // Who started it is unknown: a rule of either direction may be the one that allowed it, so
+      // credit both (a used rule must never look unused and be offered for deletion).
+      verdict = 'not-evaluated';
+      const matched = [
+        ...rules.matching(localGroups, 'ingress', c.protocol, c.localPort, c.peerAddr, peer.awsService),
+        ...rules.matching(localGroups, 'egress', c.protocol, c.peerPort, c.peerAddr, peer.awsService),
+      ];
+      flow.matchedRules = matched.map((r) => rules.refOf(r));
+      if (c.action !== 'REJECT') for (const r of matched) use(r, flow);
+    } else {
       const inbound = decision.initiator === 'peer';
       const matched = rules.matching(localGroups, inbound ? 'ingress' : 'egress', c.protocol, inbound ? c.localPort : c.peerPort, c.peerAddr, peer.awsService);
       flow.matchedRules = matched.map((r) => rules.refOf(r));
@@ -301,6 +310,14 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
     byPeerClass: Object.fromEntries([...byClass.values()].map((g) => [g.key, g])) as Partial<Record<PeerClass, CostGroup>>,
   };
 
+  // Groups with accepted flows whose rule attribution could not be evaluated (initiator unknown,
+  // or some of the interface's groups missing from the inventory): their rules with no credited
+  // flow are 'unknown', not 'unused'.
+  const unevaluated = new Map<string, number>();
+  for (const f of flows) {
+    if (f.action === 'REJECT' || (f.sgVerdict !== 'not-evaluated' && f.sgVerdict !== 'no-inventory')) continue;
+    for (const g of f.securityGroupIds) unevaluated.set(g, (unevaluated.get(g) ?? 0) + 1);
+  }
   // Rule usage over the groups of every interface in the data.
   const groupsInScope = new Set<string>();
   for (const eni of loggedInterfaces) for (const g of index.interfaces.get(eni)?.securityGroupIds ?? []) groupsInScope.add(g);
@@ -310,10 +327,20 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
     if (!sg) continue;
     for (const r of compileGroup(sg)) {
       const u = usage.get(r.id);
-      ruleUsage.push({ rule: rules.refOf(r), flows: u?.flows ?? 0, bytes: u?.bytes ?? 0, distinctPeers: u?.peers.size ?? 0, lastSeen: u?.lastSeen ?? null });
+      const flowsOf = u?.flows ?? 0;
+      const unevaluatedFlows = unevaluated.get(g) ?? 0;
+      ruleUsage.push({
+        rule: rules.refOf(r),
+        flows: flowsOf,
+        bytes: u?.bytes ?? 0,
+        distinctPeers: u?.peers.size ?? 0,
+        lastSeen: u?.lastSeen ?? null,
+        status: flowsOf > 0 ? 'used' : unevaluatedFlows > 0 ? 'unknown' : 'unused',
+        unevaluatedFlows,
+      });
     }
   }
-  const unusedRules = ruleUsage.filter((u) => u.flows === 0);
+  const unusedRules = ruleUsage.filter((u) => u.status === 'unused');
 
   return {
     flows,

@@ -114,7 +114,7 @@ export function flowToJson(f: LabelledFlow, factor: number): FlowJson {
   };
 }
 
-const ruleUsageJson = (u: RuleUsage) => ({ ...u.rule, flows: u.flows, bytes: u.bytes, distinctPeers: u.distinctPeers, lastSeen: iso(u.lastSeen) });
+const ruleUsageJson = (u: RuleUsage) => ({ ...u.rule, flows: u.flows, bytes: u.bytes, distinctPeers: u.distinctPeers, lastSeen: iso(u.lastSeen), status: u.status, unevaluatedFlows: u.unevaluatedFlows });
 const groupJson = (g: CostGroup) => g;
 
 export interface FlowsDocumentInput {

@@ -130,6 +130,15 @@ export interface RuleUsage {
   bytes: number;
   distinctPeers: number;
   lastSeen: number | null;
+  /**
+   * 'used': accepted flows matched it (with an unknown initiator, rules of either direction that
+   * match are credited). 'unknown': nothing matched, but the group has accepted flows whose
+   * attribution could not be evaluated (`unevaluatedFlows`) — never report such a rule unused.
+   * 'unused': every accepted flow of the group was attributed and none matched it.
+   */
+  status: 'used' | 'unused' | 'unknown';
+  /** Accepted flows of the rule's group with sgVerdict not-evaluated / no-inventory. */
+  unevaluatedFlows: number;
 }
 
 /**

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeFlows } from '../../../src/core/network/analyze';
-import { WORKER, agg, demoInventory, pair } from './fixtures';
+import { WEB, WORKER, agg, demoInventory, pair } from './fixtures';
 
 test('IPv6 peers never take the NAT gateway path (no route tables known): internet gateway / egress-only IGW', () => {
   // The worker has no public IPv4 and the VPC has a NAT gateway: IPv4 goes through it, IPv6 does not.
@@ -95,4 +95,26 @@ test('no inventory, two public addresses equally seen: orientation unknown is sa
   // Swapping the record order gives the same orientation (no dependence on which came first).
   const g = analyzeFlows([aggs[1], aggs[0]], null).flows[0];
   assert.equal(g.localAddr, f.localAddr);
+});
+
+test('an ICMP rule with echo traffic both ways (initiator unknown) is credited, not listed unused', () => {
+  const inv = demoInventory();
+  inv.securityGroups.find((g) => g.GroupId === 'sg-web')!.IpPermissions!.push({ IpProtocol: 'icmp', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'ping' }] });
+  const echo = pair(WEB, ['203.0.113.7', 0], ['10.0.1.10', 0], { protocol: 1, bytesAB: 84, bytesBA: 84 });
+  const a = analyzeFlows(echo, inv);
+  assert.equal(a.flows[0].initiator, null);
+  const icmp = a.ruleUsage.find((u) => u.rule.protocol === 'icmp')!;
+  assert.equal(icmp.flows, 1);
+  assert.equal(icmp.status, 'used');
+  assert.ok(!a.unusedRules.some((u) => u.rule.id === icmp.rule.id));
+  assert.deepEqual(a.flows[0].matchedRules.map((r) => r.id), [icmp.rule.id, 'sg-web/egress/-1/-1--1/0.0.0.0/0']);
+  assert.equal(a.flows[0].sgVerdict, 'not-evaluated');
+  // While sg-web has such a flow, its other rules with no flow are 'unknown', never 'unused'.
+  const https = a.ruleUsage.find((u) => u.rule.groupId === 'sg-web' && u.rule.fromPort === 8443)!;
+  assert.equal(https.status, 'unknown');
+  assert.equal(https.unevaluatedFlows, 1);
+  assert.ok(!a.unusedRules.some((u) => u.rule.groupId === 'sg-web'));
+  // A group whose flows were all attributed still reports its unused rules.
+  const b = analyzeFlows(pair(WEB, ['203.0.113.7', 51000], ['10.0.1.10', 443], { flagsAB: 2, flagsBA: 18 }), inv);
+  assert.ok(b.unusedRules.some((u) => u.rule.protocol === 'icmp' && u.status === 'unused'));
 });
