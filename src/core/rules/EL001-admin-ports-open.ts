@@ -1,4 +1,4 @@
-import { ADMIN_PORTS, describePorts, exposedPorts, onSource, portReferences, portsPhrase } from './common';
+import { ADMIN_PORTS, describePorts, portExposureFindings, portReferences } from './common';
 import type { RuleDefinition } from './types';
 
 /** Trivy AWS-0107 and cfn_nag W2 cover every admin port; Checkov and Prowler have one check per port. */
@@ -76,9 +76,6 @@ export const EL001: RuleDefinition = {
     },
   },
   check(model) {
-    return exposedPorts(model.rules, ADMIN_PORTS).map(({ rule, ports, exposure }) => ({
-      ...onSource(rule, exposure.source, `${portsPhrase(rule, describePorts(ports))} is open to ${exposure.text} on ${rule.resource}. Restrict it to known addresses or use Session Manager.`),
-      references: portReferences(BASE, ports),
-    }));
+    return portExposureFindings(model.rules, ADMIN_PORTS, BASE, describePorts, 'Restrict it to known addresses or use Session Manager.');
   },
 };

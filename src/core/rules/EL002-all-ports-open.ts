@@ -1,5 +1,5 @@
-import { ingressRules, isAllTraffic, onSource, portsText, internetSources } from './common';
-import type { RuleDefinition } from './types';
+import { ingressRules, internetSources, isAllTraffic, onSource, portsText, unresolvedTail } from './common';
+import type { RawFinding, RuleDefinition } from './types';
 
 export const EL002: RuleDefinition = {
   id: 'EL002',
@@ -80,12 +80,14 @@ resource "aws_security_group_rule" "all" {
     },
   },
   check(model) {
-    const out = [];
+    const out: RawFinding[] = [];
     for (const rule of ingressRules(model.rules)) {
       if (!isAllTraffic(rule)) continue;
+      const subject = portsText(rule) === 'all traffic' ? 'All traffic' : `Every port (${portsText(rule)})`;
       for (const { source: s, text } of internetSources(rule)) {
-        out.push(onSource(rule, s, `${portsText(rule) === 'all traffic' ? 'All traffic' : `Every port (${portsText(rule)})`} is open to ${text} on ${rule.resource}. Open only the ports the service needs.`));
+        out.push(onSource(rule, s, `${subject} is open to ${text} on ${rule.resource}. Open only the ports the service needs.`));
       }
+      for (const s of rule.sources) if (s.kind === 'unresolved') out.push({ ...onSource(rule, s, `${subject} is open to ${unresolvedTail(s, rule.resource)}`), severity: 'info' });
     }
     return out;
   },

@@ -1,4 +1,4 @@
-import { DATA_PORTS, describePorts, exposedPorts, onSource, portReferences, portsPhrase } from './common';
+import { DATA_PORTS, describePorts, portExposureFindings, portReferences, type ServicePort } from './common';
 import type { RuleDefinition } from './types';
 
 /** cfn_nag W2 covers any world-open ingress; Prowler has one check per service. */
@@ -80,12 +80,7 @@ resource "aws_vpc_security_group_ingress_rule" "pg" {
     },
   },
   check(model) {
-    return exposedPorts(model.rules, DATA_PORTS).map(({ rule, ports, exposure }) => {
-      const shown = ports.length > 4 ? `${describePorts(ports.slice(0, 4))} and ${ports.length - 4} more` : describePorts(ports);
-      return {
-        ...onSource(rule, exposure.source, `${portsPhrase(rule, shown)} is open to ${exposure.text} on ${rule.resource}. Allow it only from the application's security group.`),
-        references: portReferences(BASE, ports),
-      };
-    });
+    const named = (ports: ServicePort[]): string => (ports.length > 4 ? `${describePorts(ports.slice(0, 4))} and ${ports.length - 4} more` : describePorts(ports));
+    return portExposureFindings(model.rules, DATA_PORTS, BASE, named, "Allow it only from the application's security group.");
   },
 };

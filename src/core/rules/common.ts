@@ -74,12 +74,14 @@ export interface ExposedPorts {
   rule: SgRule;
   /** The table's ports this rule opens (for its protocol). */
   ports: ServicePort[];
-  exposure: InternetSource;
+  source: RuleSource;
+  /** How the internet exposure is worded; null for a source that could not be resolved (or is invalid). */
+  text: string | null;
 }
 
 /**
- * EL001/EL003/EL004's common loop: ingress rules (all-traffic ones are EL002's) that open any port
- * of `table` to the internet, one entry per internet source.
+ * EL001/EL003's common loop: ingress rules (all-traffic ones are EL002's) that open any port of
+ * `table` to the internet, one entry per internet source, plus one per unresolved source.
  */
 export function exposedPorts(rules: SgRule[], table: readonly ServicePort[]): ExposedPorts[] {
   const out: ExposedPorts[] = [];
@@ -87,9 +89,29 @@ export function exposedPorts(rules: SgRule[], table: readonly ServicePort[]): Ex
     if (isAllTraffic(rule)) continue;
     const ports = coveredPorts(rule, table);
     if (!ports.length) continue;
-    for (const exposure of internetSources(rule)) out.push({ rule, ports, exposure });
+    for (const e of internetSources(rule)) out.push({ rule, ports, source: e.source, text: e.text });
+    for (const s of rule.sources) if (s.kind === 'unresolved') out.push({ rule, ports, source: s, text: null });
   }
   return out;
+}
+
+/** The rest of a sentence "<ports> is open to …" for an unresolved or invalid source, e.g. "… on G. Make sure it is not the internet." */
+export function unresolvedTail(s: RuleSource, resource: string): string {
+  if (s.invalid) return `an invalid source (${s.reason ?? s.value}) on ${resource}. Fix the value; AWS will reject it.`;
+  return `a source that could not be resolved statically (${s.value}${s.reason ? `: ${s.reason}` : ''}) on ${resource}. Make sure it is not the internet.`;
+}
+
+/**
+ * Findings of a sensitive-port rule: high (the rule's severity) for internet sources, info for
+ * sources that could not be resolved. `named` words the ports; `advice` ends the message.
+ */
+export function portExposureFindings(rules: SgRule[], table: readonly ServicePort[], base: readonly string[], named: (ports: ServicePort[]) => string, advice: string): RawFinding[] {
+  return exposedPorts(rules, table).map(({ rule, ports, source, text }) => {
+    const subject = portsPhrase(rule, named(ports));
+    const references = portReferences(base, ports);
+    if (text === null) return { ...onSource(rule, source, `${subject} is open to ${unresolvedTail(source, rule.resource)}`), severity: 'info' as const, references };
+    return { ...onSource(rule, source, `${subject} is open to ${text} on ${rule.resource}. ${advice}`), references };
+  });
 }
 
 /** Sources that are exactly 0.0.0.0/0 or ::/0 (EL006 and the AWS default egress rule). */

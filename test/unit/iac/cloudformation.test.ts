@@ -74,13 +74,13 @@ Resources:
 const line = (r: SgRule) => `${r.resource} ${r.direction} ${r.protocol} ${r.fromPort}-${r.toPort} ${r.sources.map((s) => `${s.kind}:${s.value}`).join(',')}`;
 
 describe('CloudFormation YAML', () => {
-  it('resolves Ref to parameter defaults, FindInMap, GetAtt VPC.CidrBlock, Sub; !If stays unresolved', () => {
+  it('resolves Ref to parameter defaults, FindInMap, GetAtt VPC.CidrBlock, Sub; !If gives both branches', () => {
     const { model } = analyzeCloudFormation('stack.yaml', YAML);
     assert.deepEqual(model.rules.map(line), [
       'Bastion ingress tcp 22-22 cidr:0.0.0.0/0',
       'Bastion ingress tcp 22-22 cidr:203.0.113.0/24',
       'Bastion ingress tcp 443-443 cidr:10.20.0.0/16',
-      `Bastion ingress tcp 3389-3389 unresolved:!If [IsProd, 10.0.0.0/8, 0.0.0.0/0]`,
+      'Bastion ingress tcp 3389-3389 cidr:10.0.0.0/8,cidr:0.0.0.0/0',
       'Bastion ingress all 0-65535 group:App',
       'Bastion egress tcp 443-443 cidr:0.0.0.0/0',
       'AppFromBastion ingress tcp 8080-8080 group:Bastion',
@@ -90,7 +90,7 @@ describe('CloudFormation YAML', () => {
     assert.equal(bastion.description, 'bastion-prod');
     assert.equal(bastion.vpc, 'Vpc');
     assert.match(model.rules[0].sources[0].via ?? '', /Parameter AdminCidr/);
-    assert.match(model.rules[3].sources[0].reason ?? '', /Fn::If/);
+    assert.deepEqual(model.rules[3].sources.map((x) => x.via), ['Fn::If IsProd=true', 'Fn::If IsProd=false']);
   });
 
   it('attaches standalone rules to their group and models the implicit default egress', () => {
@@ -104,8 +104,11 @@ describe('CloudFormation YAML', () => {
     const { findings } = analyzeCloudFormation('stack.yaml', YAML);
     const lines = YAML.split('\n');
     const el001 = findings.filter((f) => f.ruleId === 'EL001');
-    assert.equal(el001.length, 1);
+    assert.equal(el001.length, 2);
     const f = el001[0];
+    const rdp = el001[1];
+    assert.equal(lines[rdp.range.start.line].slice(rdp.range.start.column, rdp.range.end.column), '0.0.0.0/0');
+    assert.match(rdp.message, /RDP \(3389\) is open to the whole internet \(0\.0\.0\.0\/0, from Fn::If IsProd=false\)/);
     assert.equal(lines[f.range.start.line].slice(f.range.start.column, f.range.end.column), 'AdminCidr');
     assert.equal(f.resource, 'Bastion');
     const el006 = findings.filter((x) => x.ruleId === 'EL006');

@@ -100,7 +100,7 @@ describe('Terraform static resolution', () => {
     assert.match(first.sources[2].via ?? '', /aws_vpc\.main\.cidr_block/);
   });
 
-  it('marks what it cannot know as unresolved with a reason, and raises nothing on it', () => {
+  it('marks what it cannot know as unresolved with a reason, and raises only info findings on it', () => {
     const { model, findings } = tf(files);
     const rules = rulesOf(model, 'aws_security_group.a');
     assert.equal(rules[1].sources[0].kind, 'unresolved');
@@ -108,14 +108,15 @@ describe('Terraform static resolution', () => {
     assert.deepEqual(rules[2].sources.map((s) => s.kind), ['unresolved', 'unresolved']);
     assert.match(rules[2].sources[0].reason ?? '', /cidrsubnet/);
     assert.match(rules[2].sources[1].reason ?? '', /plan time/);
-    assert.ok(!findings.some((f) => f.sgRuleId === rules[1].id || f.sgRuleId === rules[2].id));
+    const onThem = findings.filter((f) => f.sgRuleId === rules[1].id || f.sgRuleId === rules[2].id);
+    assert.ok(onThem.every((f) => f.severity === 'info' && /could not be resolved statically/.test(f.message)));
   });
 
   it('expands dynamic blocks over a static for_each with a custom iterator', () => {
     const { model, findings } = tf(files);
     const dyn = rulesOf(model, 'aws_security_group.a').filter((r) => r.origin === 'dynamic');
     assert.deepEqual(dyn.map((r) => [r.fromPort, r.sources[0].value]), [[22, '0.0.0.0/0'], [443, '0.0.0.0/0']]);
-    assert.deepEqual(findings.filter((f) => f.ruleId === 'EL001').map((f) => f.sgRuleId), [dyn[0].id]);
+    assert.deepEqual(findings.filter((f) => f.ruleId === 'EL001' && f.severity !== 'info').map((f) => f.sgRuleId), [dyn[0].id]);
   });
 
   it('tfvars override defaults: terraform.tfvars, then *.auto.tfvars in lexical order', () => {

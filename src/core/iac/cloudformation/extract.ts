@@ -4,7 +4,9 @@
  * default, modelled as an 'implicit-default' rule), AWS::EC2::SecurityGroupIngress/Egress, and the
  * VPC/NAT/route/endpoint resources the cost rule needs. Resolves Ref to Parameters' Default,
  * Fn::GetAtt X.CidrBlock of a VPC in the template, Fn::FindInMap, Fn::Select, Fn::Join, Fn::Sub of
- * parameters; the rest is 'unresolved' with the reason.
+ * parameters. `Fn::If [Cond, a, b]` (on a source or on a whole rule item) gives both branches as
+ * alternative sources labelled `via: Fn::If Cond=true|false`; `AWS::NoValue` branches give none.
+ * The rest is 'unresolved' with the reason.
  */
 import type { SourceRange } from '../../model/flows';
 import { invalidSourceProblems, literalCidrSource, normaliseProtocol, parseIgnoreComment } from '../common';
@@ -27,6 +29,8 @@ interface Resource {
 interface Ctx {
   file: string;
   params: Map<string, { val: Val; range: SourceRange }>;
+  /** Every declared parameter (with or without a Default). */
+  declared: Set<string>;
   mappings: Val | undefined;
   resources: Map<string, Resource>;
   origin: WeakMap<object, string>;
@@ -56,6 +60,7 @@ function resolve(v: Val, ctx: Ctx, depth = 0): Val {
         return p.val;
       }
       if (ctx.resources.has(name)) return { k: 'ref', path: [name], text: `!Ref ${name}`, r: v.r };
+      if (ctx.declared.has(name)) return unknown(v, `Parameter ${name} has no Default; its value is given at deploy time`);
       if (PSEUDO.test(name)) return unknown(v, `${name} is known only at deploy time`);
       return unknown(v, `Ref ${name}: no such parameter or resource in this template`);
     }
@@ -152,8 +157,29 @@ function num(v: Val | undefined, ctx: Ctx): number | null {
   return null;
 }
 
-function source(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'group' | 'prefix-list', ctx: Ctx): PendingSource[] {
-  if (!v) return [];
+/** `Fn::If [Cond, a, b]` → its two branches with their labels; null when `v` is not one. */
+function ifBranches(v: Val): { val: Val; label: string }[] | null {
+  if (v.k !== 'fn' || v.name !== 'Fn::If' || v.args.length !== 3) return null;
+  const cond = v.args[0].k === 'str' ? v.args[0].v : 'condition';
+  return [
+    { val: v.args[1], label: `Fn::If ${cond}=true` },
+    { val: v.args[2], label: `Fn::If ${cond}=false` },
+  ].filter((b) => !isNoValue(b.val));
+}
+
+function isNoValue(v: Val): boolean {
+  return v.k === 'fn' && v.name === 'Ref' && v.args[0]?.k === 'str' && v.args[0].v === 'AWS::NoValue';
+}
+
+function withVia<T extends { via?: string }>(x: T, label: string): T {
+  return { ...x, via: x.via ? `${label}, ${x.via}` : label };
+}
+
+function source(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'group' | 'prefix-list', ctx: Ctx, depth = 0): PendingSource[] {
+  if (!v || isNoValue(v)) return [];
+  // A condition evaluated at deploy time: each branch is a possible source (rules see both).
+  const branches = depth < 8 ? ifBranches(v) : null;
+  if (branches) return branches.flatMap((b) => source(b.val, kind, ctx, depth + 1).map((x) => withVia(x, b.label)));
   const r = resolve(v, ctx);
   const via = ctx.origin.get(r);
   const base = { range: v.r, file: ctx.file, ...(via ? { definedAt: { file: ctx.file, range: r.r }, via } : {}) };
@@ -264,10 +290,16 @@ function group(ctx: Ctx, res: Resource): SecurityGroupModel {
       g.ruleIds.push(r.id);
       continue;
     }
-    for (const item of rl.items) {
-      if (item.k !== 'obj') continue;
-      const r = ruleFrom(ctx, item, dir, { id: `${id}/${dir}[${n++}]`, resource: res.id, groupId: id, groupRef: null, origin: 'inline', range: item.r, headerRange: firstLine(item.r) });
-      g.ruleIds.push(r.id);
+    // Items as written (a resolved Fn::If item would already be 'unknown').
+    for (const item of list.k === 'list' ? list.items : rl.items) {
+      // `- !If [Cond, {rule}, !Ref AWS::NoValue]`: each object branch is a rule of its own, its sources labelled.
+      const alternatives = ifBranches(item)?.map((b) => ({ val: resolve(b.val, ctx), label: b.label as string | null })) ?? [{ val: item, label: null }];
+      for (const alt of alternatives) {
+        if (alt.val.k !== 'obj') continue;
+        const r = ruleFrom(ctx, alt.val, dir, { id: `${id}/${dir}[${n++}]`, resource: res.id, groupId: id, groupRef: null, origin: 'inline', range: alt.val.r, headerRange: firstLine(alt.val.r) });
+        if (alt.label) r.sources = r.sources.map((x) => withVia(x, alt.label!));
+        g.ruleIds.push(r.id);
+      }
     }
   }
   return g;
@@ -368,10 +400,11 @@ export function extractCloudFormation(file: string, text: string | CfnText): Iac
     if (root) model.problems.push({ file, message: 'not a CloudFormation template: the top level is not a mapping', severity: 'error' });
     return model;
   }
-  const ctx: Ctx = { file, params: new Map(), mappings: objGet(root, 'Mappings'), resources: new Map(), origin: new WeakMap(), model };
+  const ctx: Ctx = { file, params: new Map(), declared: new Set(), mappings: objGet(root, 'Mappings'), resources: new Map(), origin: new WeakMap(), model };
   const params = objGet(root, 'Parameters');
   if (params?.k === 'obj')
     for (const e of params.entries) {
+      ctx.declared.add(e.key);
       const d = objGet(e.val, 'Default');
       if (d) ctx.params.set(e.key, { val: d, range: d.r });
     }
