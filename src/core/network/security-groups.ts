@@ -1,7 +1,8 @@
 /**
  * Security-group rules flattened to one source each (like EC2's SecurityGroupRule), and matching
  * of a flow against them: protocol, port range, and source — an IPv4/IPv6 CIDR, a managed prefix
- * list's entries, or membership of a referenced group (the peer's interface carries that group).
+ * list's entries, or membership of a referenced group (the peer's interface carries that group and
+ * the address is one of its private ones — AWS does not apply group references to public IPs).
  */
 import type { IpPermission } from '@aws-sdk/client-ec2';
 import type { SecurityGroup } from '../model/inventory';
@@ -112,7 +113,9 @@ export function sourceMatches(r: CompiledRule, addr: string, ctx: SourceContext)
     }
     return false;
   }
-  return !!facts.iface && facts.iface.securityGroupIds.includes(r.source);
+  // AWS applies a group reference to the private addresses of the group's interfaces only: traffic
+  // from one of their public IPs does not match it.
+  return !!facts.iface && facts.iface.securityGroupIds.includes(r.source) && !facts.iface.publicIps.includes(facts.text);
 }
 
 /** Specificity for choosing the one `matchedRule` to show: group references, then longest prefix. */

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeFlows } from '../../../src/core/network/analyze';
-import { WEB, WORKER, agg, demoInventory, pair } from './fixtures';
+import { DB, WEB, WORKER, agg, demoInventory, pair } from './fixtures';
 
 test('IPv6 peers never take the NAT gateway path (no route tables known): internet gateway / egress-only IGW', () => {
   // The worker has no public IPv4 and the VPC has a NAT gateway: IPv4 goes through it, IPv6 does not.
@@ -117,4 +117,17 @@ test('an ICMP rule with echo traffic both ways (initiator unknown) is credited, 
   // A group whose flows were all attributed still reports its unused rules.
   const b = analyzeFlows(pair(WEB, ['203.0.113.7', 51000], ['10.0.1.10', 443], { flagsAB: 2, flagsBA: 18 }), inv);
   assert.ok(b.unusedRules.some((u) => u.rule.protocol === 'icmp' && u.status === 'unused'));
+});
+
+test('a security-group reference matches the referenced interfaces\' private IPs only, not their public IPs', () => {
+  // sg-db allows 5432 from sg-worker; the worker given a public IP reaches the db by it.
+  const inv = demoInventory();
+  const worker = inv.networkInterfaces.find((n) => n.NetworkInterfaceId === WORKER)!;
+  worker.Association = { PublicIp: '54.10.20.40' };
+  worker.PrivateIpAddresses = [{ PrivateIpAddress: '10.0.2.20', Association: { PublicIp: '54.10.20.40' } }];
+  const viaPrivate = analyzeFlows(pair(DB, ['10.0.2.20', 45000], ['10.0.1.30', 5432], { flagsAB: 2, flagsBA: 18 }), inv).flows[0];
+  assert.equal(viaPrivate.sgVerdict, 'allowed');
+  const viaPublic = analyzeFlows(pair(DB, ['54.10.20.40', 45000], ['10.0.1.30', 5432], { flagsAB: 2, flagsBA: 18 }), inv).flows[0];
+  assert.equal(viaPublic.initiator, 'peer');
+  assert.equal(viaPublic.sgVerdict, 'no-matching-rule', viaPublic.matchedRules.map((r) => r.id).join());
 });
