@@ -109,4 +109,7 @@ export interface EditorFinding {
   groupId?: string;
   /** From flow data rather than static analysis (costly egress, unused rule). */
   fromFlows?: boolean;
+  /** IaC model element ids (rule, source) the finding is about. */
+  sgRuleId?: string;
+  sourceId?: string;
 }

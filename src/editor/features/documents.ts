@@ -310,5 +310,7 @@ export function toEditorFinding(f: import('../../core/iac').Finding, links: Depl
     related: [],
     tags: [],
     groupId: deployed,
+    sgRuleId: f.sgRuleId,
+    sourceId: f.sourceId,
   };
 }

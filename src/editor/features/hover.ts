@@ -72,7 +72,7 @@ export class HoverFeature implements vscode.HoverProvider {
     const a = await this.docs.ensure(doc);
     if (!a) return undefined;
     const el = elementAt(a, pos);
-    if (!el.group && !el.rule) return undefined;
+    if (!el.group && !el.rule) return this.valueHover(a, pos);
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: [CommandId.FlowsShowGroup, CommandId.LoadFromFiles, CommandId.ShowCostReport, CommandId.ShowExposureReport] };
     md.supportHtml = false;
@@ -137,4 +137,25 @@ export class HoverFeature implements vscode.HoverProvider {
     const range = el.source ? el.source.range : contains(header, pos) ? header : el.rule ? el.rule.range : el.group!.range;
     return new vscode.Hover(md, new vscode.Range(range.start.line, range.start.column, range.end.line, range.end.column));
   }
+
+  /**
+   * A value defined here (a variable default, a tfvars entry, a CloudFormation parameter) that a
+   * rule somewhere uses as its source: say which rules it opens, and what the rules say about it.
+   */
+  private valueHover(a: DocAnalysis, pos: vscode.Position): vscode.Hover | undefined {
+    const m = a.result.model;
+    const uses = m.rules.flatMap((r) => r.sources.filter((src) => src.definedAt?.file === a.path && contains(src.definedAt.range, pos)).map((src) => ({ r, src })));
+    if (!uses.length) return undefined;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**Egress Lens** · this value is the source of ${uses.length} security-group rule${uses.length > 1 ? 's' : ''}:\n\n`);
+    for (const { r, src } of uses) {
+      // The rule's findings live with the file that declares the rule (open or scanned).
+      const findings = (this.s.state.findings.get(vscode.Uri.file(r.file).toString()) ?? []).filter((f) => f.sourceId === src.id && !f.suppressed);
+      md.appendMarkdown(`- \`${r.resource}\` (${src.via ?? 'direct'}): ${explainRule(r)}\n`);
+      for (const f of findings) md.appendMarkdown(`  - ${SEV_ICON[f.severity]} **${f.ruleId}** (${f.severity}) — ${f.title}${f.references.length ? ` · also ${f.references.filter((x) => !x.startsWith('prowler:')).join(', ')}` : ''}\n`);
+    }
+    const range = uses[0].src.definedAt!.range;
+    return new vscode.Hover(md, new vscode.Range(range.start.line, range.start.column, range.end.line, range.end.column));
+  }
+
 }

@@ -81,6 +81,14 @@ describe('editor: infrastructure files', () => {
     await testHover(security(), p, ['Allows inbound TCP port 22 (SSH)', 'anywhere on the internet', 'EL001', 'CKV_AWS_24']);
   });
 
+  it('hover on a variable default used as a rule source names the rules it opens', async () => {
+    const a = await api();
+    await a.iac.scan.scan();
+    const vars = workspaceUri('terraform', 'variables.tf');
+    const p = await after(vars, 'variable "admin_cidrs"', '"0.0.0.0/0"');
+    await testHover(vars, p.translate(0, 1), ['source of', 'aws_security_group_rule.bastion_ssh', 'TCP port 22 (SSH)', 'EL001']);
+  });
+
   it('hover on a security group with flow data: observed traffic and cost, link to the flows', async () => {
     await loadedApi();
     const p = await positionOf(security(), 'resource "aws_security_group" "web"', 0, 2);
