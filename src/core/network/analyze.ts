@@ -200,6 +200,7 @@ export function analyzeFlows(aggregates: FlowAggregate[], inventory: Inventory |
       awsService: peer.awsService,
       peerRegion: peer.peerRegion,
       peerInterfaceId: peer.peerInterface?.id ?? null,
+      peerPublicIpInterfaceId: peer.peerPublicIpOf?.id ?? null,
       vpcId: peer.vpcId,
       localAz: peer.localAz,
       peerAz: peer.peerAz,

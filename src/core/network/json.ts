@@ -39,6 +39,8 @@ export interface FlowJson {
   awsService: string | null;
   peerRegion: string | null;
   peerInterfaceId: string | null;
+  /** The peer address is this interface's public IP (in-region public-IP pricing). */
+  peerPublicIpInterfaceId: string | null;
   vpcId: string | null;
   localAz: string | null;
   peerAz: string | null;
@@ -91,6 +93,7 @@ export function flowToJson(f: LabelledFlow, factor: number): FlowJson {
     awsService: f.awsService,
     peerRegion: f.peerRegion,
     peerInterfaceId: f.peerInterfaceId,
+    peerPublicIpInterfaceId: f.peerPublicIpInterfaceId,
     vpcId: f.vpcId,
     localAz: f.localAz,
     peerAz: f.peerAz,

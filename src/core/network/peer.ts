@@ -33,6 +33,8 @@ export interface PeerInfo {
   awsService: string | null;
   peerRegion: string | null;
   peerInterface: InterfaceInfo | null;
+  /** The peer address is this inventory interface's public IP (instance to instance, in-region). */
+  peerPublicIpOf: InterfaceInfo | null;
   localAz: string | null;
   peerAz: string | null;
   vpcId: string | null;
@@ -84,7 +86,8 @@ export function classifyPeer(c: Conversation, localIf: InterfaceInfo | undefined
   const peerIf = peerIfAny && !peerIfAny.publicIps.includes(c.peerAddr) ? peerIfAny : null;
   const peerNet = index.privateNetOf(c.peerAddr);
   const service = (c.out?.awsService ?? c.in?.awsService)?.toUpperCase() ?? null;
-  const base = { peerInterface: peerIf, localAz, vpcId };
+  const peerPublicIpOf = peerIfAny && !peerIf ? peerIfAny : null;
+  const base = { peerInterface: peerIf, peerPublicIpOf, localAz, vpcId };
 
   let peerClass: PeerClass;
   let peerClassEvidence: string;
@@ -138,6 +141,9 @@ export function classifyPeer(c: Conversation, localIf: InterfaceInfo | undefined
     } else if (rRegion && region && rRegion !== region) {
       peerClass = 'other-region';
       peerClassEvidence = `AWS ${svc ?? 'AMAZON'} range ${range!.cidr} in ${rRegion}`;
+    } else if (peerPublicIpOf) {
+      peerClass = 'internet';
+      peerClassEvidence = `public IP of ${peerPublicIpOf.id}${peerPublicIpOf.az ? ` (${peerPublicIpOf.az})` : ''}: instance to instance over public IPs, in-region rate`;
     } else {
       peerClass = 'internet';
       peerClassEvidence = range ? `public address in AWS ${svc ?? 'AMAZON'} range ${range.cidr}` : 'public address';

@@ -101,6 +101,8 @@ export interface LabelledFlow {
   awsService: string | null;
   peerRegion: string | null;
   peerInterfaceId: string | null;
+  /** The peer address is the public IP of this interface of the inventory (same region). */
+  peerPublicIpInterfaceId: string | null;
   vpcId: string | null;
   localAz: string | null;
   peerAz: string | null;

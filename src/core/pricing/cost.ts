@@ -17,6 +17,8 @@
  *  - tgw: bytesOut processed by the sending attachment, plus bytesIn when the peer is not logged.
  *  - interfaceEndpoint: (bytesOut + bytesIn) through a PrivateLink endpoint.
  *  - awsService: same-region AWS service transfer (0 by default).
+ *  - publicIpInRegion: (bytesOut + bytesIn) to another interface of the inventory by its public IP,
+ *    at the in-region public-IP rate each direction (halved when the peer logs its own side).
  * Double counting: a NAT gateway / endpoint interface forwards traffic also logged on the inside
  * host's interface. Forwarded (transit) flows cost 0 when the inside host's interface is in the
  * data ("counted on eni-…", learned from the records when there is no inventory); a NAT gateway's
@@ -35,14 +37,16 @@ export interface CostBreakdown {
   tgw: number;
   interfaceEndpoint: number;
   awsService: number;
+  /** Instance to instance in the region over a public IP (each direction, like cross-AZ). */
+  publicIpInRegion: number;
   total: number;
 }
 
-export const COST_COMPONENTS = ['internetEgress', 'crossAz', 'interRegion', 'natProcessing', 'peering', 'tgw', 'interfaceEndpoint', 'awsService'] as const;
+export const COST_COMPONENTS = ['internetEgress', 'crossAz', 'interRegion', 'natProcessing', 'peering', 'tgw', 'interfaceEndpoint', 'awsService', 'publicIpInRegion'] as const;
 export type CostComponent = (typeof COST_COMPONENTS)[number];
 
 export function zeroCost(): CostBreakdown {
-  return { internetEgress: 0, crossAz: 0, interRegion: 0, natProcessing: 0, peering: 0, tgw: 0, interfaceEndpoint: 0, awsService: 0, total: 0 };
+  return { internetEgress: 0, crossAz: 0, interRegion: 0, natProcessing: 0, peering: 0, tgw: 0, interfaceEndpoint: 0, awsService: 0, publicIpInRegion: 0, total: 0 };
 }
 
 export function addCost(into: CostBreakdown, c: CostBreakdown, scale = 1): void {
@@ -71,8 +75,11 @@ export interface PricingResult {
   total: CostBreakdown;
 }
 
+/** A NAT gateway's own leg to an internet peer (not another instance's public IP). */
+const natInternetLeg = (f: LabelledFlow) => f.interfaceKind === 'nat-gateway' && f.peerClass === 'internet' && !f.peerPublicIpInterfaceId;
+
 const isInternetBound = (f: LabelledFlow) =>
-  f.peerClass === 'internet' && (f.path === 'igw' || f.path === 'nat-gateway' || f.path === 'vpn' || f.path === 'unknown');
+  f.peerClass === 'internet' && !f.peerPublicIpInterfaceId && (f.path === 'igw' || f.path === 'nat-gateway' || f.path === 'vpn' || f.path === 'unknown');
 
 /**
  * Decides for each flow whether it carries cost or is counted elsewhere. Sets costNote.
@@ -137,7 +144,7 @@ export function priceFlows(flows: LabelledFlow[], ctx: PricingContext): PricingR
   let internetGb = 0;
   for (const f of flows) {
     if (f.action === 'REJECT' || !owns.get(f)) continue;
-    if (isInternetBound(f) || (f.interfaceKind === 'nat-gateway' && f.peerClass === 'internet')) internetGb += gb(f.bytesOut);
+    if (isInternetBound(f) || natInternetLeg(f)) internetGb += gb(f.bytesOut);
   }
   const monthlyGb = internetGb * factor;
   const rate = monthlyGb > 0 ? tieredCost(monthlyGb, p.internetEgressTiers) / monthlyGb : (p.internetEgressTiers[0]?.usdPerGb ?? 0);
@@ -151,12 +158,17 @@ export function priceFlows(flows: LabelledFlow[], ctx: PricingContext): PricingR
       const peerLogged = f.peerInterfaceId !== null && ctx.loggedInterfaces.has(f.peerInterfaceId);
       const notes: string[] = [];
 
-      if (isInternetBound(f) || (f.interfaceKind === 'nat-gateway' && f.peerClass === 'internet')) {
+      if (isInternetBound(f) || natInternetLeg(f)) {
         c.internetEgress = out * rate;
         // Conservative, and said: the path may be a free one (gateway endpoint …) that is not known.
         if (f.path === 'unknown' && out > 0) notes.push(`path unknown: charged as internet egress (${f.pathEvidence})`);
       }
       if (f.peerClass === 'cross-az') c.crossAz = both * p.crossAzPerGbEachDirection * (peerLogged ? 1 : 2);
+      if (f.peerPublicIpInterfaceId && f.peerClass === 'internet') {
+        const logged = ctx.loggedInterfaces.has(f.peerPublicIpInterfaceId);
+        c.publicIpInRegion = both * p.publicIpInRegionPerGbEachDirection * (logged ? 1 : 2);
+        notes.push(`peer is the public IP of ${f.peerPublicIpInterfaceId} in the region: in-region public-IP rate each direction, not internet egress`);
+      }
       if (f.peerClass === 'other-region') c.interRegion = out * interRegionRate(p, f.peerRegion);
       if (f.peerClass === 'aws-service') c.awsService = both * p.awsServiceSameRegionPerGb;
       if (f.peerClass === 'peered-vpc') {

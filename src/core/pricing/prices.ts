@@ -42,6 +42,8 @@ export interface RegionPrices {
   gatewayEndpointPerGb: number;
   awsServiceSameRegionPerGb: number;
   publicIpv4PerHour: number;
+  /** Instance to instance in the region over public / Elastic IPs: charged out and in (UNCONFIRMED). */
+  publicIpInRegionPerGbEachDirection: number;
   /** Keys whose value is not confirmed, with why (DOMAIN.md marks). */
   unconfirmed: Record<string, string>;
   notes: string[];
@@ -127,6 +129,7 @@ const NUMBER_KEYS = [
   'gatewayEndpointPerGb',
   'awsServiceSameRegionPerGb',
   'publicIpv4PerHour',
+  'publicIpInRegionPerGbEachDirection',
 ] as const;
 const OTHER_KEYS = new Set(['region', 'currency', 'date', 'source', 'internetEgressTiers', 'interRegionPerGb', 'unconfirmed', 'notes']);
 

@@ -131,3 +131,22 @@ test('a security-group reference matches the referenced interfaces\' private IPs
   assert.equal(viaPublic.initiator, 'peer');
   assert.equal(viaPublic.sgVerdict, 'no-matching-rule', viaPublic.matchedRules.map((r) => r.id).join());
 });
+
+test('instance to instance over public IPs in the region: priced at the in-region rate, not internet egress, and said so', () => {
+  const inv = demoInventory();
+  inv.networkInterfaces.push({
+    NetworkInterfaceId: 'eni-pub2', SubnetId: 'subnet-b', VpcId: 'vpc-main', AvailabilityZone: 'us-east-1b', InterfaceType: 'interface',
+    PrivateIpAddress: '10.0.2.99', PrivateIpAddresses: [{ PrivateIpAddress: '10.0.2.99', Association: { PublicIp: '54.10.20.99' } }],
+    Association: { PublicIp: '54.10.20.99' }, Groups: [{ GroupId: 'sg-worker' }],
+  });
+  const GiB = 2 ** 30;
+  const f = analyzeFlows(pair(WEB, ['10.0.1.10', 40000], ['54.10.20.99', 443], { flagsAB: 2, flagsBA: 18, bytesAB: 100 * GiB, bytesBA: 10 * GiB }), inv, {
+    window: { start: 0, end: 730 * 3600 },
+  }).flows[0];
+  assert.equal(f.path, 'igw');
+  assert.equal(f.cost.internetEgress, 0);
+  // $0.01/GB out of the sender and $0.01/GB into the receiver; the peer's ENI is not logged: both here.
+  assert.equal(Math.round(f.cost.publicIpInRegion * 100) / 100, 2.2);
+  assert.match(f.peerClassEvidence, /public IP of eni-pub2.*in-region/);
+  assert.match(f.costNote ?? '', /in-region/);
+});
