@@ -14,11 +14,11 @@ export type Val =
   | { k: 'obj'; entries: ObjEntry[]; r: SourceRange }
   /** A Terraform traversal such as var.x, local.y[0], aws_vpc.main.cidr_block. */
   | { k: 'ref'; path: (string | number)[]; text: string; r: SourceRange }
-  /** A Terraform function call or a CloudFormation intrinsic (`Ref`, `Fn::GetAtt`, ...). */
+  /** A Terraform function call, a Terraform conditional (name `?:`, args [cond, then, else]) or a CloudFormation intrinsic (`Ref`, `Fn::GetAtt`, ...). */
   | { k: 'fn'; name: string; args: Val[]; text: string; r: SourceRange }
   /** A Terraform template with interpolations: literal parts are `str`, the rest expressions. */
   | { k: 'tpl'; parts: Val[]; text: string; r: SourceRange }
-  /** Anything the adapters do not model (conditionals, for-expressions, operators). */
+  /** Anything the adapters do not model (for-expressions, operators, splats). */
   | { k: 'unknown'; text: string; r: SourceRange; why?: string };
 
 export interface ObjEntry {

@@ -98,15 +98,37 @@ function leafSource(orig: Val, resolved: Val, use: SourceRange, kind: 'cidr' | '
   return { ...base, kind: 'unresolved', value: text, reason: why ?? `${text} is not a static list of CIDRs` };
 }
 
+/** `c ? a : b` whose condition is not static → both branches, labelled; null otherwise. */
+function conditionalBranches(v: Val, ctx: Ctx, env: Env): { val: Val; label: string }[] | null {
+  if (v.k !== 'fn' || v.name !== '?:' || v.args.length !== 3) return null;
+  if (resolve(v.args[0], ctx.scope, env).k === 'bool') return null;
+  const cond = 'text' in v.args[0] ? v.args[0].text : 'the condition';
+  return [
+    { val: v.args[1], label: `${cond} is true` },
+    { val: v.args[2], label: `${cond} is false` },
+  ];
+}
+
+function labelled(list: PendingSource[], label: string): PendingSource[] {
+  return list.map((s) => ({ ...s, via: s.via ? `${label}, ${s.via}` : label }));
+}
+
 /** Sources from a list-valued attribute (cidr_blocks = [...], var.list, concat(...)). */
-function listSources(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'prefix-list' | 'group', ctx: Ctx, env: Env): PendingSource[] {
+function listSources(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'prefix-list' | 'group', ctx: Ctx, env: Env, depth = 0): PendingSource[] {
   if (!v) return [];
+  const whole = depth < 8 ? conditionalBranches(v, ctx, env) : null;
+  if (whole) return whole.flatMap((b) => labelled(listSources(b.val, kind, ctx, env, depth + 1), b.label));
   const out: PendingSource[] = [];
   const push = (s: PendingSource | null): void => {
     if (s) out.push(s);
   };
   if (v.k === 'list') {
     for (const item of v.items) {
+      const branches = depth < 8 ? conditionalBranches(item, ctx, env) : null;
+      if (branches) {
+        for (const b of branches) out.push(...labelled(listSources({ k: 'list', items: [b.val], r: v.r }, kind, ctx, env, depth + 1), b.label));
+        continue;
+      }
       const r = resolve(item, ctx.scope, env);
       if (r.k === 'list') for (const x of r.items) push(leafSource(item, resolve(x, ctx.scope, env), item.r, kind, ctx));
       else push(leafSource(item, r, item.r, kind, ctx));
@@ -131,8 +153,10 @@ function listSources(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'prefix-list' |
   return out;
 }
 
-function singleSource(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'prefix-list' | 'group', ctx: Ctx, env: Env): PendingSource[] {
+function singleSource(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'prefix-list' | 'group', ctx: Ctx, env: Env, depth = 0): PendingSource[] {
   if (!v) return [];
+  const branches = depth < 8 ? conditionalBranches(v, ctx, env) : null;
+  if (branches) return branches.flatMap((b) => labelled(singleSource(b.val, kind, ctx, env, depth + 1), b.label));
   const r = resolve(v, ctx.scope, env);
   const s = leafSource(v, r, v.r, kind, ctx);
   return s ? [s] : [];

@@ -262,6 +262,12 @@ export function lowerExpr(n: Node): Val {
       }
       case 'expression':
         return lowerExpr(head);
+      case 'conditional': {
+        // `c ? a : b` → fn '?:' [c, a, b]; resolve picks a branch when c is static, the extractor offers both otherwise.
+        const es = namedKids(head).filter((x) => x.type === 'expression');
+        if (es.length !== 3) return unknown(n);
+        return { k: 'fn', name: '?:', args: es.map(lowerExpr), text: n.text, r };
+      }
       default:
         break;
     }

@@ -178,6 +178,11 @@ function listOf(v: Val): Val[] | null {
 }
 
 function resolveFn(v: Extract<Val, { k: 'fn' }>, scope: TfScope, env: Env, depth: number): Val {
+  if (v.name === '?:' && v.args.length === 3) {
+    const c = resolve(v.args[0], scope, env, depth + 1);
+    if (c.k === 'bool') return resolve(c.v ? v.args[1] : v.args[2], scope, env, depth + 1);
+    return unknown(v, `the condition ${'text' in v.args[0] ? v.args[0].text : ''} is known only at plan time`);
+  }
   const args = v.args.map((a) => resolve(a, scope, env, depth + 1));
   const bad = args.find((a) => a.k === 'unknown');
   switch (v.name) {
