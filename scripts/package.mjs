@@ -6,7 +6,7 @@ import { statSync, readFileSync } from 'node:fs';
 execFileSync(process.execPath, ['scripts/build.mjs', '--release'], { stdio: 'inherit' });
 const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const out = `${name}-${version}.vsix`;
-execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out], {
+execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', out], {
   stdio: 'inherit',
 });
 const size = statSync(out).size;
