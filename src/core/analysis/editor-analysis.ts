@@ -4,7 +4,7 @@
  */
 import type { PeerClass } from '../model/flows';
 import type { Inventory } from '../model/inventory';
-import type { FlowAnalysis, LabelledFlow, SgRuleRef } from '../network';
+import type { FlowAnalysis, LabelledFlow, RuleUsage as CoreRuleUsage, SgRuleRef } from '../network';
 import type { EditorAnalysis, GroupSummary, RuleUsage, SavingsItem } from './editor-model';
 
 const PROTO: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
@@ -17,9 +17,18 @@ export function ruleCovers(rule: Pick<SgRuleRef, 'protocol' | 'fromPort' | 'toPo
   return port >= rule.fromPort && port <= rule.toPort;
 }
 
-/** Bytes that left: sent from the interface to a peer outside the private network. */
+/**
+ * Bytes that left: sent from the interface to a peer outside the private network. A NAT gateway's
+ * copy of traffic already counted on the inside host (`countedElsewhere`) adds nothing, as in the
+ * core's grouped totals (so these sums equal the CLI's byDirection / bySecurityGroup bytes).
+ */
 function sentOut(f: LabelledFlow): number {
-  return f.direction === 'internal' ? 0 : f.bytesOut;
+  return f.direction === 'internal' || f.countedElsewhere ? 0 : f.bytesOut;
+}
+
+/** Bytes that came in from a peer outside the private network (copies counted elsewhere left out). */
+function receivedIn(f: LabelledFlow): number {
+  return f.direction === 'internal' || f.countedElsewhere ? 0 : f.bytesIn;
 }
 
 function natTo(f: LabelledFlow, service: 'S3' | 'DYNAMODB'): boolean {
@@ -64,10 +73,11 @@ function indexFlows(flows: LabelledFlow[]): FlowIndex {
   return { byRule, rejectedByGroup };
 }
 
-function toUsage(rule: SgRuleRef, base: { flows: number; bytes: number; distinctPeers: number; lastSeen: number | null }, index: FlowIndex): RuleUsage {
+function toUsage(rule: SgRuleRef, base: Pick<CoreRuleUsage, 'flows' | 'bytes' | 'distinctPeers' | 'lastSeen' | 'status' | 'unevaluatedFlows'>, index: FlowIndex): RuleUsage {
   const matched = index.byRule.get(rule.id) ?? [];
   const peers = new Map<string, { addr: string; bytes: number; flows: number }>();
   for (const f of matched) {
+    if (f.countedElsewhere) continue;
     const p = peers.get(f.peerAddr) ?? { addr: f.peerAddr, bytes: 0, flows: 0 };
     p.bytes += f.bytesOut + f.bytesIn;
     p.flows += 1;
@@ -92,6 +102,8 @@ function toUsage(rule: SgRuleRef, base: { flows: number; bytes: number; distinct
     topPeers: [...peers.values()].sort((a, b) => b.bytes - a.bytes || b.flows - a.flows).slice(0, 5),
     rejected,
     lastSeen: base.lastSeen,
+    status: base.status,
+    unevaluatedFlows: base.unevaluatedFlows,
   };
 }
 
@@ -133,11 +145,12 @@ export function toEditorAnalysis(a: FlowAnalysis, inventory: Inventory | undefin
       if (!s) ifaces.set(id, (s = new Set()));
       s.add(f.interfaceId);
       g.egressBytes += sentOut(f);
-      g.ingressBytes += f.direction === 'internal' ? 0 : f.bytesIn;
+      g.ingressBytes += receivedIn(f);
       g.costUsd += f.costUsd;
       g.monthlyUsd += f.costUsd * factor;
       g.costByClass[f.peerClass] = (g.costByClass[f.peerClass] ?? 0) + f.costUsd;
       g.monthlyByClass[f.peerClass] = (g.monthlyByClass[f.peerClass] ?? 0) + f.costUsd * factor;
+      if (f.countedElsewhere) continue;
       if (natTo(f, 'S3')) {
         g.natToS3Bytes += f.bytesOut + f.bytesIn;
         g.natToS3Usd += f.cost.natProcessing;
@@ -168,7 +181,7 @@ export function toEditorAnalysis(a: FlowAnalysis, inventory: Inventory | undefin
       const overlap = Math.min(e, bs + bucket) - Math.max(s, bs);
       if (overlap <= 0) continue;
       const share = overlap / span;
-      timeline[i].bytes += (f.bytesOut + f.bytesIn) * share;
+      if (!f.countedElsewhere) timeline[i].bytes += (f.bytesOut + f.bytesIn) * share;
       timeline[i].costUsd += f.costUsd * share;
     }
   }
@@ -189,7 +202,7 @@ export function toEditorAnalysis(a: FlowAnalysis, inventory: Inventory | undefin
     totals: {
       flows: a.totals.flows,
       egressBytes: flows.reduce((s, f) => s + sentOut(f), 0),
-      ingressBytes: flows.reduce((s, f) => s + (f.direction === 'internal' ? 0 : f.bytesIn), 0),
+      ingressBytes: flows.reduce((s, f) => s + receivedIn(f), 0),
       costUsd: a.totals.costUsd,
       monthlyUsd: a.totals.monthlyCostUsd,
       byClass,

@@ -91,6 +91,19 @@ export function usageForRule(rule: SgRule, group: GroupSummary | undefined): Rul
   });
 }
 
+/**
+ * What the flow data says about a written rule, from its deployed usages (usageForRule):
+ * 'not-deployed' (no deployed rule matches it), 'used', 'unknown' (nothing matched, but some of
+ * the group's accepted flows could not be attributed), 'unused' (the only verdict that may offer
+ * to remove the rule).
+ */
+export function ruleUsageVerdict(usage: RuleUsage[]): 'not-deployed' | 'used' | 'unknown' | 'unused' {
+  if (!usage.length) return 'not-deployed';
+  if (usage.some((u) => u.status === 'used' || u.flows > 0)) return 'used';
+  if (usage.some((u) => u.status !== 'unused')) return 'unknown';
+  return 'unused';
+}
+
 export function groupLabel(g: SecurityGroupModel): string {
   return g.name ? `${g.address} (“${g.name}”)` : g.address;
 }

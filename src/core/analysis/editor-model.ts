@@ -37,6 +37,14 @@ export interface RuleUsage {
   rejected: number;
   /** Unix seconds, null when nothing matched in the window. */
   lastSeen: number | null;
+  /**
+   * From the core's rule usage: 'used' (accepted flows matched it), 'unused' (every accepted flow
+   * of the group was attributed and none matched), 'unknown' (nothing matched, but some accepted
+   * flows of the group could not be attributed — never offer to remove such a rule).
+   */
+  status: 'used' | 'unused' | 'unknown';
+  /** Accepted flows of the group whose rule could not be evaluated (initiator or inventory unknown). */
+  unevaluatedFlows: number;
 }
 
 export interface GroupSummary {

@@ -258,6 +258,7 @@ export function buildUnusedRulesReport(a: EditorAnalysis | undefined): ReportMod
     return { kind: 'unused', title: 'Unused rules', subtitle: 'No flow data loaded.', cards: [], charts: [], tables: [], notes: ['Load flow logs and the inventory: a rule is unused when no accepted flow in the window matched it.'] };
   }
   const span = a.window.end - a.window.start;
+  const unknown = Object.values(a.groups).reduce((n, g) => n + g.rules.filter((r) => r.status === 'unknown').length, 0);
   return {
     kind: 'unused',
     title: 'Unused rules',
@@ -289,7 +290,10 @@ export function buildUnusedRulesReport(a: EditorAnalysis | undefined): ReportMod
         empty: 'Every rule matched traffic in the window.',
       },
     ],
-    notes: ['A rule unused in this window may still be needed (rare jobs, failover). Check a longer window before removing it.'],
+    notes: [
+      'A rule unused in this window may still be needed (rare jobs, failover). Check a longer window before removing it.',
+      ...(unknown ? [`${unknown} more ${unknown === 1 ? 'rule is' : 'rules are'} not listed: no flow was attributed to ${unknown === 1 ? 'it' : 'them'}, but some accepted flows of ${unknown === 1 ? 'its group' : 'their groups'} could not be attributed (initiator or inventory unknown), so ${unknown === 1 ? 'its' : 'their'} use is unknown.`] : []),
+    ],
   };
 }
 

@@ -9,7 +9,7 @@ import { toRange } from './documents';
 import type { Diagnostics } from './diagnostics';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { addDescription, addGatewayEndpoints, removeRule, restrictToObserved, suppressFinding, type FixSpec } from '../../core/analysis/editor-fixes';
-import { usageForRule } from '../../core/analysis/editor-explain';
+import { ruleUsageVerdict, usageForRule } from '../../core/analysis/editor-explain';
 
 export class CodeActionsFeature implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
@@ -42,7 +42,10 @@ export class CodeActionsFeature implements vscode.CodeActionProvider {
       const origin = this.diagnostics.originOf(doc.uri, d) ?? this.recover(a, d);
       if (!origin) continue;
       if (origin.kind === 'unused') {
-        push(this.action(doc, removeRule(a.text, a.syntax, origin.rule), d));
+        // Offer removal only while the loaded flow data still calls the rule 'unused' (never 'unknown').
+        const link = a.links.find((l) => l.groupId === origin.rule.groupId);
+        const group = link ? this.s.state.analysis?.groups[link.deployedId] : undefined;
+        if (ruleUsageVerdict(usageForRule(origin.rule, group)) === 'unused') push(this.action(doc, removeRule(a.text, a.syntax, origin.rule), d));
         continue;
       }
       if (origin.kind === 'costly') {

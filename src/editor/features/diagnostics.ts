@@ -14,7 +14,7 @@ import type { Severity } from '../../core/model/flows';
 import type { Finding, SgRule } from '../../core/iac';
 import type { GroupSummary, RuleUsage } from '../../core/analysis/editor-model';
 import { formatBytes, formatDuration, formatUsd } from '../../core/analysis/editor-format';
-import { usageForRule } from '../../core/analysis/editor-explain';
+import { ruleUsageVerdict, usageForRule } from '../../core/analysis/editor-explain';
 import { peerClassLabel } from '../../core/analysis/editor-report';
 
 export const DIAGNOSTIC_SOURCE = 'Egress Lens';
@@ -111,8 +111,10 @@ export class Diagnostics implements vscode.Disposable {
         if (peers.length) {
           const distinct = usage.reduce((n, u) => n + u.distinctSources, 0);
           related.push(new vscode.DiagnosticRelatedInformation(where, `observed sources (${distinct} distinct in ${formatDuration(analysis.window.end - analysis.window.start)}): ${peers.slice(0, 5).map((p) => p.addr).join(', ')}${distinct > 5 ? ', …' : ''}`));
-        } else if (usage.length) {
+        } else if (ruleUsageVerdict(usage) === 'unused') {
           related.push(new vscode.DiagnosticRelatedInformation(where, `no accepted flow matched this rule in ${formatDuration(analysis.window.end - analysis.window.start)}`));
+        } else if (ruleUsageVerdict(usage) === 'unknown') {
+          related.push(new vscode.DiagnosticRelatedInformation(where, `use unknown: no flow was attributed to this rule, but ${Math.max(...usage.map((u) => u.unevaluatedFlows))} accepted flows of the group could not be attributed (initiator or inventory unknown)`));
         }
       }
       if (related.length) d.relatedInformation = related;
@@ -166,7 +168,8 @@ export class Diagnostics implements vscode.Disposable {
       const link = a.links.find((l) => l.groupId === rule.groupId);
       if (!link) continue;
       const usage = usageForRule(rule, analysis.groups[link.deployedId]);
-      if (!usage.length || usage.some((u) => u.flows > 0)) continue;
+      // Only rules the core calls 'unused': an 'unknown' rule (flows of the group not attributed) is never flagged.
+      if (ruleUsageVerdict(usage) !== 'unused') continue;
       const d = new vscode.Diagnostic(toRange(rule.headerRange.start.line === rule.range.start.line ? rule.headerRange : rule.range), `No accepted flow matched this ${rule.direction} rule of ${link.deployedId} in the ${span} of flow data${usage[0].rejected ? ` (${usage[0].rejected} rejected attempts on its ports)` : ''}.`, vscode.DiagnosticSeverity.Hint);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = UNUSED_RULE_CODE;

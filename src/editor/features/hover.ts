@@ -8,7 +8,7 @@ import type { EditorServices } from '../services';
 import type { DocAnalysis, IacDocuments } from './documents';
 import { CommandId } from '../commands/ids';
 import type { Finding, RuleSource, SecurityGroupModel, SgRule } from '../../core/iac';
-import { explainRule, groupLabel, openInboundRules, sourceText, usageForRule } from '../../core/analysis/editor-explain';
+import { explainRule, groupLabel, openInboundRules, ruleUsageVerdict, sourceText, usageForRule } from '../../core/analysis/editor-explain';
 import { formatBytes, formatDuration, formatUsd, isoSeconds } from '../../core/analysis/editor-format';
 import { peerClassLabel } from '../../core/analysis/editor-report';
 import type { EditorAnalysis } from '../../core/analysis/editor-model';
@@ -93,6 +93,7 @@ export class HoverFeature implements vscode.HoverProvider {
         const usage = usageForRule(r, summary);
         md.appendMarkdown(`---\n\n**Observed through this rule** (${link!.deployedId}, ${windowText(analysis)}):\n\n`);
         if (!usage.length) md.appendMarkdown('_No deployed rule matches it: the code may not be applied yet._\n\n');
+        else if (ruleUsageVerdict(usage) === 'unknown') md.appendMarkdown(`_Use unknown: no flow was attributed to this rule, but ${Math.max(...usage.map((u) => u.unevaluatedFlows))} accepted flows of the group could not be attributed (initiator or inventory unknown), so it is not reported unused._\n\n`);
         for (const u of usage) {
           const last = u.lastSeen ? isoSeconds(u.lastSeen) : 'never';
           md.appendMarkdown(`- ${u.flows} flows · ${formatBytes(u.bytes)} · ${u.distinctSources} distinct ${r.direction === 'ingress' ? 'sources' : 'destinations'} · last seen ${last}${u.source !== r.sources[0]?.value ? ` (${u.source})` : ''}\n`);

@@ -5,6 +5,7 @@ import { analyze, loadFlowFiles, loadInventoryPath, priceOverridesFromSetting } 
 import { ruleCovers } from '../../../src/core/analysis/editor-analysis';
 import { explainRule, portsText, usageForRule } from '../../../src/core/analysis/editor-explain';
 import type { SgRule } from '../../../src/core/iac';
+import { formatBytes } from '../../../src/core/analysis/editor-format';
 
 const demo = join(__dirname, '..', '..', '..', 'samples', 'demo');
 
@@ -57,9 +58,79 @@ test('rule coverage and plain-words explanations', () => {
   const usage = usageForRule(rule, {
     groupId: 'sg-1', interfaces: 1, egressBytes: 0, ingressBytes: 0, costUsd: 0, monthlyUsd: 0, costByClass: {}, monthlyByClass: {}, natToS3Bytes: 0, natToS3Usd: 0, natToDynamoBytes: 0, natToDynamoUsd: 0, rejectedInbound: 0,
     rules: [
-      { key: 'a', groupId: 'sg-1', direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22, source: '0.0.0.0/0', flows: 3, bytes: 9, distinctSources: 2, topPeers: [], rejected: 0, lastSeen: 1 },
-      { key: 'b', groupId: 'sg-1', direction: 'ingress', protocol: 'tcp', fromPort: 443, toPort: 443, source: '0.0.0.0/0', flows: 5, bytes: 9, distinctSources: 2, topPeers: [], rejected: 0, lastSeen: 1 },
+      { key: 'a', groupId: 'sg-1', direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22, source: '0.0.0.0/0', flows: 3, bytes: 9, distinctSources: 2, topPeers: [], rejected: 0, lastSeen: 1, status: 'used', unevaluatedFlows: 0 },
+      { key: 'b', groupId: 'sg-1', direction: 'ingress', protocol: 'tcp', fromPort: 443, toPort: 443, source: '0.0.0.0/0', flows: 5, bytes: 9, distinctSources: 2, topPeers: [], rejected: 0, lastSeen: 1, status: 'used', unevaluatedFlows: 0 },
     ],
   });
   assert.deepEqual(usage.map((u) => u.key), ['a']);
+});
+
+test('demo: the editor/report byte sums equal the CLI flows JSON (NAT gateway copies left out)', async () => {
+  const { parseFlowsArgs, runFlows } = await import('../../../src/cli/commands/flows');
+  const { buildCostReport } = await import('../../../src/core/analysis/editor-report');
+  const cli = await runFlows(parseFlowsArgs(['--inventory', join(demo, 'inventory'), join(demo, 'flowlogs'), '--format', 'json']), process.cwd());
+  type Group = { key: string; flows: number; copies: number; bytesOut: number; bytesIn: number };
+  type FlowRow = { direction: string; countedElsewhere: boolean; securityGroupIds: string[]; bytesOut: number; bytesIn: number };
+  const doc = cli.document as { totals: { byDirection: Record<string, Group> }; bySecurityGroup: Group[]; flows: FlowRow[] };
+  const byDir = doc.totals.byDirection;
+  assert.ok(byDir.egress.copies > 0, 'the demo has NAT gateway copies');
+
+  const inv = await loadInventoryPath(join(demo, 'inventory'));
+  const a = analyze((await loadFlowFiles([join(demo, 'flowlogs')])).aggregates, inv.inventory);
+  // Egress/Ingress = bytes to/from peers outside the private network: every direction but internal.
+  const sent = (k: 'bytesOut' | 'bytesIn') => byDir.ingress[k] + byDir.egress[k] + byDir.unknown[k];
+  assert.equal(a.totals.egressBytes, sent('bytesOut'));
+  assert.equal(a.totals.ingressBytes, sent('bytesIn'));
+  const cards = buildCostReport(a).cards;
+  assert.equal(cards.find((c) => c.label === 'Egress')!.value, formatBytes(sent('bytesOut')));
+
+  // Per group: the CLI's bySecurityGroup minus the group's internal flows (listed in the JSON).
+  assert.equal(doc.flows.length, cli.analysis.flows.length, 'the JSON lists every flow');
+  for (const g of doc.bySecurityGroup) {
+    const internal = doc.flows.filter((f) => f.direction === 'internal' && !f.countedElsewhere && f.securityGroupIds.includes(g.key));
+    const s = a.groups[g.key];
+    assert.ok(s, g.key);
+    assert.equal(s.egressBytes, g.bytesOut - internal.reduce((n, f) => n + f.bytesOut, 0), `${g.key} egress`);
+    assert.equal(s.ingressBytes, g.bytesIn - internal.reduce((n, f) => n + f.bytesIn, 0), `${g.key} ingress`);
+  }
+});
+
+test('a copy counted elsewhere adds nothing to a group or the totals', async () => {
+  const { toEditorAnalysis } = await import('../../../src/core/analysis/editor-analysis');
+  const { analyzeFlows } = await import('../../../src/core/network');
+  const inv = await loadInventoryPath(join(demo, 'inventory'));
+  const fa = analyzeFlows((await loadFlowFiles([join(demo, 'flowlogs')])).aggregates, inv.inventory);
+  const before = toEditorAnalysis(fa, inv.inventory);
+  const out = fa.flows.find((f) => f.direction !== 'internal' && f.securityGroupIds.length > 0 && f.bytesOut > 0)!;
+  const copy = { ...out, countedElsewhere: true, costUsd: 0 };
+  const after = toEditorAnalysis({ ...fa, flows: [...fa.flows, copy] }, inv.inventory);
+  const g = out.securityGroupIds[0];
+  assert.equal(after.groups[g].egressBytes, before.groups[g].egressBytes);
+  assert.equal(after.groups[g].ingressBytes, before.groups[g].ingressBytes);
+  assert.equal(after.totals.egressBytes, before.totals.egressBytes);
+  assert.equal(after.timeline.reduce((n, t) => n + t.bytes, 0), before.timeline.reduce((n, t) => n + t.bytes, 0));
+});
+
+test('rule status from the core: unknown rules are never unused (no diagnostic, no remove fix)', async () => {
+  const { ruleUsageVerdict } = await import('../../../src/core/analysis/editor-explain');
+  const { analyzeFlows } = await import('../../../src/core/network');
+  const { toEditorAnalysis } = await import('../../../src/core/analysis/editor-analysis');
+  const inv = await loadInventoryPath(join(demo, 'inventory'));
+  const fa = analyzeFlows((await loadFlowFiles([join(demo, 'flowlogs')])).aggregates, inv.inventory);
+  const a = toEditorAnalysis(fa, inv.inventory);
+  const core = new Map(fa.ruleUsage.map((u) => [u.rule.id, u]));
+  for (const g of Object.values(a.groups)) {
+    for (const r of g.rules) {
+      assert.equal(r.status, core.get(r.key)!.status, r.key);
+      assert.equal(r.unevaluatedFlows, core.get(r.key)!.unevaluatedFlows, r.key);
+    }
+  }
+  assert.ok(a.unusedRules.length > 0 && a.unusedRules.every((u) => u.status === 'unused'));
+
+  const base = { key: 'k', groupId: 'sg-1', direction: 'ingress' as const, protocol: 'tcp', fromPort: 22, toPort: 22, source: '0.0.0.0/0', flows: 0, bytes: 0, distinctSources: 0, topPeers: [], rejected: 0, lastSeen: null };
+  assert.equal(ruleUsageVerdict([]), 'not-deployed');
+  assert.equal(ruleUsageVerdict([{ ...base, status: 'unused', unevaluatedFlows: 0 }]), 'unused');
+  assert.equal(ruleUsageVerdict([{ ...base, status: 'unknown', unevaluatedFlows: 4 }]), 'unknown');
+  assert.equal(ruleUsageVerdict([{ ...base, status: 'unused', unevaluatedFlows: 0 }, { ...base, key: 'k2', status: 'unknown', unevaluatedFlows: 4 }]), 'unknown');
+  assert.equal(ruleUsageVerdict([{ ...base, status: 'unknown', unevaluatedFlows: 4 }, { ...base, key: 'k2', flows: 2, status: 'used', unevaluatedFlows: 0 }]), 'used');
 });

@@ -13,7 +13,7 @@ const analysis: EditorAnalysis = {
   peers: [{ addr: '203.0.113.9', peerClass: 'internet', bytes: 5e9, costUsd: 0.45 }],
   timeline: [{ start: 1_800_000_000, bytes: 5e9, costUsd: 0.5 }],
   bucketSeconds: 300,
-  unusedRules: [{ key: 'k', groupId: 'sg-1', direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22, source: '0.0.0.0/0', flows: 0, bytes: 0, distinctSources: 0, topPeers: [], rejected: 3, lastSeen: null }],
+  unusedRules: [{ key: 'k', groupId: 'sg-1', direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22, source: '0.0.0.0/0', flows: 0, bytes: 0, distinctSources: 0, topPeers: [], rejected: 3, lastSeen: null, status: 'unused', unevaluatedFlows: 0 }],
   savings: [],
   notes: ['projected over 730 h'],
 };
@@ -41,4 +41,12 @@ test('exports: markdown table, CSV with quoting and raw numbers, JSON rows', () 
   assert.equal(unused.tables[0].rows[0].rejected.value, 3);
   const all = buildUnusedRulesReport({ ...analysis, unusedRules: [{ ...analysis.unusedRules[0], direction: 'egress', protocol: '-1', fromPort: -1, toPort: -1, source: '::/0' }] });
   assert.equal(all.tables[0].rows[0].rule.display, 'all traffic to ::/0');
+});
+
+test('unused-rules report: rules of unknown use are not listed, a note counts them', () => {
+  const unknownRule = { ...analysis.unusedRules[0], key: 'u', status: 'unknown' as const, unevaluatedFlows: 7 };
+  const r = buildUnusedRulesReport({ ...analysis, groups: { 'sg-1': { ...analysis.groups['sg-1'], rules: [analysis.unusedRules[0], unknownRule] } } });
+  assert.deepEqual(r.tables[0].rows.map((x) => x.rule.display), ['tcp 22 from 0.0.0.0/0']);
+  assert.match(r.notes.join('\n'), /1 more rule is not listed: .*use is unknown/);
+  assert.equal(buildUnusedRulesReport(analysis).notes.length, 1);
 });
