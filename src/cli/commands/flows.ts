@@ -16,6 +16,7 @@ import { type PriceOverrides, parsePriceOverrides } from '../../core/pricing/pri
 import { loadInventoryFiles } from '../../core/sources/inventory-files';
 import type { Inventory } from '../../core/model/inventory';
 import { resolve } from 'node:path';
+import { formatBytes, formatUsd } from '../../core/analysis/editor-format';
 
 const FORMATS = ['json', 'table', 'csv', 'md'] as const;
 type Format = (typeof FORMATS)[number];
@@ -291,22 +292,8 @@ export async function runFlows(o: FlowsOptions, cwd: string, env: NodeJS.Process
 
 // ---------- rendering ----------
 
-export function humanBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
-
-export function usd(v: number): string {
-  if (v === 0) return '$0';
-  if (Math.abs(v) < 0.01) return `$${v.toFixed(4)}`;
-  return `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
+// Bytes and dollars: the one formatter pair of the core (1024-based GB, as AWS bills), shared
+// with `report` and the editor.
 
 const PROTO: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmp6' };
 const proto = (n: number) => PROTO[n] ?? String(n);
@@ -340,13 +327,13 @@ function flowRow(f: LabelledFlow, factor: number): string[] {
     endpoint(f.localAddr, f.localPort, f.protocol),
     endpoint(f.peerAddr, f.peerPort, f.protocol),
     proto(f.protocol),
-    humanBytes(f.bytesOut),
-    humanBytes(f.bytesIn),
+    formatBytes(f.bytesOut),
+    formatBytes(f.bytesIn),
     f.peerClass + (f.awsService && f.peerClass === 'aws-service' ? `:${f.awsService}` : ''),
     f.path,
     truncate(ruleText(f), 32),
-    usd(f.costUsd),
-    usd(f.costUsd * factor),
+    formatUsd(f.costUsd),
+    formatUsd(f.costUsd * factor),
     truncate(f.directionEvidence, 56),
   ];
 }
@@ -363,19 +350,19 @@ function summaryLines(run: FlowsRun, md: boolean): string[] {
   if (a.totals.flows === 0 && a.window.source === 'records') out.push(`${b}Window${b}: no records.`);
   else out.push(`${b}Window${b}: ${iso(a.window.start)} – ${iso(a.window.end)} (${(a.window.seconds / 3600).toFixed(2)} h, from ${a.window.source}).`);
   out.push(
-    `${b}Flows${b}: ${a.totals.flows} conversations (${a.paired} paired), ${humanBytes(a.totals.uniqueBytesOut)} out, ${humanBytes(a.totals.uniqueBytesIn)} in` +
+    `${b}Flows${b}: ${a.totals.flows} conversations (${a.paired} paired), ${formatBytes(a.totals.uniqueBytesOut)} out, ${formatBytes(a.totals.uniqueBytesIn)} in` +
       (a.totals.uniqueBytesOut !== a.totals.bytesOut || a.totals.uniqueBytesIn !== a.totals.bytesIn
-        ? ` (plus ${humanBytes(a.totals.bytesOut - a.totals.uniqueBytesOut + a.totals.bytesIn - a.totals.uniqueBytesIn)} of NAT gateway copies counted on the hosts)`
+        ? ` (plus ${formatBytes(a.totals.bytesOut - a.totals.uniqueBytesOut + a.totals.bytesIn - a.totals.uniqueBytesIn)} of NAT gateway copies counted on the hosts)`
         : '') +
       '. ' +
-      `${b}Cost${b}: ${usd(a.totals.costUsd)} in the window, ${usd(a.totals.monthlyCostUsd)}/month projected.`,
+      `${b}Cost${b}: ${formatUsd(a.totals.costUsd)} in the window, ${formatUsd(a.totals.monthlyCostUsd)}/month projected.`,
   );
-  const dirs = (['ingress', 'egress', 'internal', 'unknown'] as const).map((d) => `${d} ${a.totals.byDirection[d].flows} (${usd(a.totals.byDirection[d].monthlyCostUsd)}/mo)`);
+  const dirs = (['ingress', 'egress', 'internal', 'unknown'] as const).map((d) => `${d} ${a.totals.byDirection[d].flows} (${formatUsd(a.totals.byDirection[d].monthlyCostUsd)}/mo)`);
   out.push(`${b}By direction${b}: ${dirs.join(', ')}.`);
-  out.push(`${b}By peer class${b}: ${a.byClass.map((g) => `${g.key} ${g.flows} (${usd(g.monthlyCostUsd)}/mo)`).join(', ') || 'none'}.`);
+  out.push(`${b}By peer class${b}: ${a.byClass.map((g) => `${g.key} ${g.flows} (${formatUsd(g.monthlyCostUsd)}/mo)`).join(', ') || 'none'}.`);
   const comp = Object.entries(a.totals.cost)
     .filter(([k, v]) => k !== 'total' && v > 0)
-    .map(([k, v]) => `${k} ${usd(v * a.projection.factor)}`);
+    .map(([k, v]) => `${k} ${formatUsd(v * a.projection.factor)}`);
   if (comp.length) out.push(`${b}Monthly by charge${b}: ${comp.join(', ')}.`);
   if (a.totals.flows > 0 || a.window.source === 'options') out.push(`${b}Projection${b}: ${a.projection.statement}`);
   if (Object.keys(a.prices.unconfirmed).length) out.push(`${b}Unconfirmed prices${b} (override with --prices): ${Object.keys(a.prices.unconfirmed).join(', ')}.`);

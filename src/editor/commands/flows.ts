@@ -7,15 +7,10 @@ import { flowsOfNode, flowsToTsv } from '../../core/analysis/editor-flowTree';
 import type { PeerClass } from '../../core/model/flows';
 import { peerClassLabel, type ReportLink } from '../../core/analysis/editor-report';
 import { parseWindow } from '../../core/analysis/editor-window';
+import { parseBytes } from '../../core/analysis/editor-format';
 
 const CLASSES: PeerClass[] = ['internet', 'cross-az', 'same-az', 'aws-service', 'other-region', 'peered-vpc', 'on-prem', 'unknown'];
 
-function parseSize(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  const mult: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
-  return Math.round(Number(m[1]) * mult[(m[2] ?? 'b').toLowerCase()]);
-}
 
 /** Opens the flows view filtered to a report link (or a group) and reveals the first match. */
 export async function revealFlows(s: EditorServices, link: ReportLink): Promise<void> {
@@ -72,9 +67,9 @@ export function registerFlowCommands(s: EditorServices): vscode.Disposable[] {
         if (!picks) return;
         f.classes = picks.length ? picks.map((p) => p.c) : undefined;
       } else if (what.key === 'minBytes') {
-        const v = await vscode.window.showInputBox({ title: 'Minimum bytes per item', prompt: 'e.g. 10 MB, 1.5 GB, 0 for none', validateInput: (t) => (parseSize(t) === undefined ? 'a number with an optional unit B/KB/MB/GB/TB' : undefined) });
+        const v = await vscode.window.showInputBox({ title: 'Minimum bytes per item', prompt: 'e.g. 10 MB, 1.5 GB, 0 for none', validateInput: (t) => (parseBytes(t) === undefined ? 'a number with an optional unit B/KB/MB/GB/TB (1 GB = 1024 MB)' : undefined) });
         if (v === undefined) return;
-        f.minBytes = parseSize(v) || undefined;
+        f.minBytes = parseBytes(v) || undefined;
       } else if (what.key === 'window') {
         const v = await vscode.window.showInputBox({ title: 'Time window', prompt: 'ISO interval 2026-11-20T10:00Z/2026-11-20T12:00Z, or empty for all' });
         if (v === undefined) return;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseAwsProfiles } from '../../../src/core/analysis/editor-awsProfiles';
 import { formatLogLine, redactText } from '../../../src/core/analysis/editor-redact';
 import { parseWindow, resolveWindow } from '../../../src/core/analysis/editor-window';
-import { formatBytes, formatUsd } from '../../../src/core/analysis/editor-format';
+import { formatBytes, formatUsd, parseBytes } from '../../../src/core/analysis/editor-format';
 
 test('profiles: config [profile x] and [default], credentials sections, secrets never read', () => {
   const config = `
@@ -60,12 +60,25 @@ test('window setting: auto, durations, ISO interval, and a clear problem otherwi
   assert.ok(parseWindow('2026-11-02T00:00Z/2026-11-01T00:00Z').problem, 'end before start is a problem');
 });
 
-test('formatting: decimal bytes and dollars', () => {
-  assert.equal(formatBytes(3.2e12), '3.2 TB');
+test('formatting: bytes in 1024 steps with the bill\'s GB (2^30), one dollar format', () => {
+  assert.equal(formatBytes(1_932_735_283), '1.8 GB', '1.8 × 2^30 bytes is 1.8 GB as billed, not 1.9/2.0');
+  assert.equal(formatBytes(2 ** 30), '1.0 GB');
+  assert.equal(formatBytes(3.2e12), '2.9 TB');
+  assert.equal(formatBytes(250 * 2 ** 30), '250 GB');
+  assert.equal(formatBytes(1536), '1.5 KB');
+  assert.equal(formatBytes(1024 * 1024 - 1), '1.0 MB', 'no "1024 KB"');
   assert.equal(formatBytes(512), '512 B');
   assert.equal(formatBytes(0), '0 B');
+  assert.equal(parseBytes('1.5 GB'), 1.5 * 2 ** 30);
+  assert.equal(parseBytes('10mb'), 10 * 2 ** 20);
+  assert.equal(parseBytes('0'), 0);
+  assert.equal(parseBytes('ten'), undefined);
   assert.equal(formatUsd(288.4), '$288');
+  assert.equal(formatUsd(1665.84), '$1,666');
   assert.equal(formatUsd(1.234), '$1.23');
-  assert.equal(formatUsd(0.001), '<$0.01');
+  assert.equal(formatUsd(0.0012345), '$0.0012');
+  assert.equal(formatUsd(0.00001), '<$0.0001');
+  assert.equal(formatUsd(-2.5), '-$2.50');
+  assert.equal(formatUsd(0), '$0');
   assert.equal(formatUsd(12345), '$12,345');
 });

@@ -84,6 +84,14 @@ test('demo: the editor/report byte sums equal the CLI flows JSON (NAT gateway co
   const cards = buildCostReport(a).cards;
   assert.equal(cards.find((c) => c.label === 'Egress')!.value, formatBytes(sent('bytesOut')));
 
+  // One byte formatter: the CLI table, the report and the editor print the same text for a flow.
+  const { renderTable } = await import('../../../src/cli/commands/flows');
+  const top = cli.listed[0];
+  assert.ok(renderTable(cli).includes(`  ${formatBytes(top.bytesOut)}  `), 'flows table uses the core formatter');
+  const g0 = doc.bySecurityGroup[0];
+  const row = buildCostReport(a).tables.find((t) => t.id === 'groups')!.rows.find((r) => r.group.display.includes(g0.key))!;
+  assert.equal(row.egress.display, formatBytes(a.groups[g0.key].egressBytes));
+
   // Per group: the CLI's bySecurityGroup minus the group's internal flows (listed in the JSON).
   assert.equal(doc.flows.length, cli.analysis.flows.length, 'the JSON lists every flow');
   for (const g of doc.bySecurityGroup) {
