@@ -6,17 +6,17 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError, type Command } from '../command';
-import { atLeast, isSeverity, scanPaths, type Finding, type ScanResult } from '../../core/iac';
+import { atLeast, isSeverity, scanPaths, type ScanResult } from '../../core/iac';
 import type { Severity } from '../../core/model/flows';
 import { loadInventoryFiles } from '../../core/sources/inventory-files';
 import { toEditorAnalysis } from '../../core/analysis/editor-analysis';
-import type { EditorAnalysis, EditorFinding } from '../../core/analysis/editor-model';
+import type { EditorAnalysis } from '../../core/analysis/editor-model';
+import { findingsByFile } from '../../core/analysis/editor-findings';
 import {
   buildCostReport,
   buildExposureReport,
   buildUnusedRulesReport,
   reportToMarkdown,
-  type FindingsByFile,
   type ReportModel,
 } from '../../core/analysis/editor-report';
 import { reportsToHtml } from '../../core/report/html';
@@ -102,30 +102,6 @@ function parse(argv: string[]): ReportOptions {
   };
 }
 
-/** Scan findings as the report builders take them: grouped by file, linked to deployed ids. */
-function findingsByFile(scan: ScanResult, cwd: string): FindingsByFile[] {
-  const deployed = new Map(scan.links.map((l) => [l.groupId, l.deployedId]));
-  const byFile = new Map<string, EditorFinding[]>();
-  for (const f of scan.findings as Finding[]) {
-    const list = byFile.get(f.file) ?? [];
-    list.push({
-      ruleId: f.ruleId,
-      severity: f.severity,
-      title: f.title,
-      message: f.message,
-      range: f.range,
-      resource: f.resource,
-      references: f.references,
-      suppressed: f.suppressed,
-      related: [],
-      tags: [],
-      groupId: f.groupId ? deployed.get(f.groupId) : undefined,
-    });
-    byFile.set(f.file, list);
-  }
-  return [...byFile].map(([file, findings]) => ({ uri: path.resolve(cwd, file), file, findings }));
-}
-
 export interface ReportRun {
   scan: ScanResult;
   flows: FlowsRun | null;
@@ -149,7 +125,7 @@ export async function runReport(o: ReportOptions, cwd: string): Promise<ReportRu
     flows = await runFlows(parseFlowsArgs(args), cwd);
   }
   const analysis = flows ? toEditorAnalysis(flows.analysis, inventory) : undefined;
-  const reports = [buildExposureReport(findingsByFile(scan, cwd), analysis), buildCostReport(analysis), buildUnusedRulesReport(analysis)];
+  const reports = [buildExposureReport(findingsByFile(scan.findings, scan.links, (file) => path.resolve(cwd, file)), analysis), buildCostReport(analysis), buildUnusedRulesReport(analysis)];
 
   const rel = (p: string) => path.relative(cwd, path.resolve(cwd, p)) || '.';
   const intro = [

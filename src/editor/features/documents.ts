@@ -12,7 +12,7 @@ import type { EditorServices } from '../services';
 import { readSettings } from '../settings';
 import type { AnalysisResult, DeployLink, TextChange } from '../../core/iac';
 import { syntaxOf, type Syntax } from '../../core/analysis/editor-fixes';
-import type { EditorFinding } from '../../core/analysis/editor-model';
+import { toEditorFinding } from '../../core/analysis/editor-findings';
 
 type IacCore = typeof import('../../core/iac');
 
@@ -294,23 +294,4 @@ function groupBy<T, V>(items: T[], key: (t: T) => string, value: (t: T) => V): M
     m.set(k, list);
   }
   return m;
-}
-
-export function toEditorFinding(f: import('../../core/iac').Finding, links: DeployLink[]): EditorFinding {
-  const deployed = f.groupId ? links.find((l) => l.groupId === f.groupId)?.deployedId : undefined;
-  return {
-    ruleId: f.ruleId,
-    severity: f.severity,
-    title: f.title,
-    message: f.message,
-    range: f.range,
-    resource: f.resource,
-    references: f.references,
-    suppressed: f.suppressed,
-    related: [],
-    tags: [],
-    groupId: deployed,
-    sgRuleId: f.sgRuleId,
-    sourceId: f.sourceId,
-  };
 }

@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { EditorServices } from '../services';
 import type { IacDocuments } from './documents';
-import { loadIacCore, toEditorFinding, toRange, linkGroups } from './documents';
+import { loadIacCore, toRange, linkGroups } from './documents';
+import { toEditorFinding } from '../../core/analysis/editor-findings';
 import { readSettings } from '../settings';
 import type { AnalysisResult, DeployLink, Finding } from '../../core/iac';
 
