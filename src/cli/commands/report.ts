@@ -11,7 +11,7 @@ import type { Severity } from '../../core/model/flows';
 import { loadInventoryFiles } from '../../core/sources/inventory-files';
 import { toEditorAnalysis } from '../../core/analysis/editor-analysis';
 import type { EditorAnalysis } from '../../core/analysis/editor-model';
-import { findingsByFile } from '../../core/analysis/editor-findings';
+import { findingsByFile, rulesById } from '../../core/analysis/editor-findings';
 import {
   buildCostReport,
   buildExposureReport,
@@ -125,7 +125,7 @@ export async function runReport(o: ReportOptions, cwd: string): Promise<ReportRu
     flows = await runFlows(parseFlowsArgs(args), cwd);
   }
   const analysis = flows ? toEditorAnalysis(flows.analysis, inventory) : undefined;
-  const reports = [buildExposureReport(findingsByFile(scan.findings, scan.links, (file) => path.resolve(cwd, file)), analysis), buildCostReport(analysis), buildUnusedRulesReport(analysis)];
+  const reports = [buildExposureReport(findingsByFile(scan.findings, scan.links, (file) => path.resolve(cwd, file), rulesById(scan.model)), analysis), buildCostReport(analysis), buildUnusedRulesReport(analysis)];
 
   const rel = (p: string) => path.relative(cwd, path.resolve(cwd, p)) || '.';
   const intro = [

@@ -120,4 +120,17 @@ export interface EditorFinding {
   /** IaC model element ids (rule, source) the finding is about. */
   sgRuleId?: string;
   sourceId?: string;
+  /**
+   * The traffic of the IaC rule the finding is about (from the model, when the finding names a
+   * rule): for counting the rejected attempts on its ports. Ports null when unresolved.
+   */
+  rule?: FindingRuleTraffic;
+}
+
+export interface FindingRuleTraffic {
+  direction: 'ingress' | 'egress';
+  /** As the model writes it: 'tcp', 'udp', 'icmp', 'all', '-1', a number…; null when unresolved. */
+  protocol: string | null;
+  fromPort: number | null;
+  toPort: number | null;
 }

@@ -5,7 +5,9 @@
  */
 import type { PeerClass, Severity } from '../model/flows';
 import { SEVERITIES } from '../model/flows';
-import type { EditorAnalysis, EditorFinding } from './editor-model';
+import type { EditorAnalysis, EditorFinding, FindingRuleTraffic } from './editor-model';
+import type { EditorFlow } from './editor-flowTree';
+import { ruleCovers } from './editor-analysis';
 import { formatBytes, formatCount, formatDuration, formatUsd, isoSeconds } from './editor-format';
 
 export type ReportKind = 'cost' | 'exposure' | 'unused';
@@ -14,6 +16,8 @@ export interface ReportLink {
   /** Flows: reveal the flows tree with this filter. Finding: open the file at a range. */
   type: 'flows' | 'finding';
   securityGroupId?: string;
+  /** Only REJECTed (or ACCEPTed) flows. */
+  action?: 'ACCEPT' | 'REJECT';
   classes?: PeerClass[];
   peerAddr?: string;
   start?: number;
@@ -197,15 +201,48 @@ export interface FindingsByFile {
   findings: EditorFinding[];
 }
 
+/** Does a REJECTed inbound flow fall under the finding's rule (protocol and port range)? */
+function rejectedOnRule(rule: FindingRuleTraffic, f: EditorFlow): boolean {
+  const all = rule.protocol === 'all' || rule.protocol === '-1';
+  return ruleCovers({ protocol: rule.protocol!, fromPort: all ? -1 : (rule.fromPort ?? -1), toPort: all ? -1 : (rule.toPort ?? -1) }, f.protocol, f.localPort);
+}
+
+/**
+ * Rejected attempts on the ports of the rule a finding is about: the REJECTed inbound flows of its
+ * deployed group that match the rule's protocol and port range. Undefined (shown "—") when the
+ * finding names no inbound rule with known protocol/ports (group-level findings, egress rules,
+ * unresolved ports) or is not linked to a deployed group.
+ */
+export function rejectedAttemptsFor(x: EditorFinding, rejectedInboundOfGroup: ReadonlyMap<string, EditorFlow[]>): number | undefined {
+  const r = x.rule;
+  if (!x.groupId || !r || r.direction !== 'ingress' || r.protocol === null) return undefined;
+  const all = r.protocol === 'all' || r.protocol === '-1';
+  const portless = !/^(tcp|udp|6|17)$/i.test(r.protocol);
+  if (!all && !portless && (r.fromPort === null || r.toPort === null)) return undefined;
+  return (rejectedInboundOfGroup.get(x.groupId) ?? []).filter((f) => rejectedOnRule(r, f)).length;
+}
+
+/** REJECTed flows that came in (initiated by the peer, or of unknown direction), by security group. */
+function rejectedInboundByGroup(a: EditorAnalysis | undefined): Map<string, EditorFlow[]> {
+  const m = new Map<string, EditorFlow[]>();
+  for (const f of a?.flows ?? []) {
+    if (f.action !== 'REJECT' || f.direction === 'egress') continue;
+    for (const g of f.securityGroupIds) m.set(g, [...(m.get(g) ?? []), f]);
+  }
+  return m;
+}
+
 export function buildExposureReport(files: FindingsByFile[], a?: EditorAnalysis): ReportModel {
   const rows: Record<string, ReportCell>[] = [];
   const counts = new Map<Severity, number>();
+  const rejectedByGroup = rejectedInboundByGroup(a);
   for (const f of files) {
     for (const x of f.findings) {
       if (x.suppressed) continue;
       counts.set(x.severity, (counts.get(x.severity) ?? 0) + 1);
       const link: ReportLink = { type: 'finding', uri: f.uri, line: x.range.start.line, column: x.range.start.column };
       const usage = x.groupId && a ? a.groups[x.groupId] : undefined;
+      const rejected = usage ? rejectedAttemptsFor(x, rejectedByGroup) : undefined;
       rows.push({
         severity: { value: SEVERITIES.length - SEVERITIES.indexOf(x.severity), display: x.severity },
         rule: textCell(x.ruleId),
@@ -213,7 +250,7 @@ export function buildExposureReport(files: FindingsByFile[], a?: EditorAnalysis)
         message: textCell(x.message, link),
         location: textCell(`${f.file}:${x.range.start.line + 1}`, link),
         references: textCell(x.references.join(', ')),
-        rejected: usage ? numCell(usage.rejectedInbound, { type: 'flows', securityGroupId: usage.groupId }) : { value: -1, display: '—' },
+        rejected: usage && rejected !== undefined ? numCell(rejected, { type: 'flows', securityGroupId: usage.groupId, action: 'REJECT' }) : { value: -1, display: '—' },
       });
     }
   }

@@ -20,6 +20,7 @@ export async function revealFlows(s: EditorServices, link: ReportLink): Promise<
   }
   const filter: FlowFilter = {};
   if (link.securityGroupId) filter.securityGroupId = link.securityGroupId;
+  if (link.action) filter.action = link.action;
   if (link.classes) filter.classes = link.classes;
   if (link.peerAddr) filter.peerAddr = link.peerAddr;
   if (link.start !== undefined) filter.start = link.start;

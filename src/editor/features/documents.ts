@@ -12,7 +12,7 @@ import type { EditorServices } from '../services';
 import { readSettings } from '../settings';
 import type { AnalysisResult, DeployLink, TextChange } from '../../core/iac';
 import { syntaxOf, type Syntax } from '../../core/analysis/editor-fixes';
-import { toEditorFinding } from '../../core/analysis/editor-findings';
+import { rulesById, toEditorFinding } from '../../core/analysis/editor-findings';
 
 type IacCore = typeof import('../../core/iac');
 
@@ -206,7 +206,8 @@ export class IacDocuments implements vscode.Disposable {
       ),
     );
     this.s.log.debug('iac.analyzed', { file: vscode.workspace.asRelativePath(doc.uri), findings: result.findings.length, groups: result.model.groups.length, linked: links.length, ms: +ms.toFixed(1) });
-    this.s.state.setFindings(a.uri, result.findings.map((f) => toEditorFinding(f, links)));
+    const rules = rulesById(result.model);
+    this.s.state.setFindings(a.uri, result.findings.map((f) => toEditorFinding(f, links, rules)));
     this.emitter.fire(a);
     return a;
   }

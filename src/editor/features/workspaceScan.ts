@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { EditorServices } from '../services';
 import type { IacDocuments } from './documents';
 import { loadIacCore, toRange, linkGroups } from './documents';
-import { toEditorFinding } from '../../core/analysis/editor-findings';
+import { rulesById, toEditorFinding } from '../../core/analysis/editor-findings';
 import { readSettings } from '../settings';
 import type { AnalysisResult, DeployLink, Finding } from '../../core/iac';
 
@@ -83,6 +83,7 @@ export class WorkspaceScan implements vscode.Disposable {
     const seen = new Set<string>();
     const batch: [string, ReturnType<typeof toEditorFinding>[]][] = [];
     for (const { files, result } of results) {
+      const rules = rulesById(result.model);
       for (const f of files) {
         const key = f.uri.toString();
         seen.add(key);
@@ -92,7 +93,7 @@ export class WorkspaceScan implements vscode.Disposable {
         this.models.set(key, result);
         if (!this.docs.get(key)) {
           this.publishLinks(entry);
-          batch.push([key, entry.findings.map((x) => toEditorFinding(x, entry.links))]);
+          batch.push([key, entry.findings.map((x) => toEditorFinding(x, entry.links, rules))]);
         }
       }
     }
@@ -104,7 +105,8 @@ export class WorkspaceScan implements vscode.Disposable {
   private readonly models = new Map<string, AnalysisResult>();
 
   private publish(entry: ScannedFile): void {
-    this.s.state.setFindings(entry.uri, entry.findings.map((f) => toEditorFinding(f, entry.links)));
+    const rules = rulesById(this.models.get(entry.uri)?.model);
+    this.s.state.setFindings(entry.uri, entry.findings.map((f) => toEditorFinding(f, entry.links, rules)));
     this.publishLinks(entry);
   }
 

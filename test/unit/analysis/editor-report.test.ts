@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCostReport, buildUnusedRulesReport, reportToCsv, reportToJson, reportToMarkdown } from '../../../src/core/analysis/editor-report';
-import type { EditorAnalysis } from '../../../src/core/analysis/editor-model';
+import { buildCostReport, buildExposureReport, buildUnusedRulesReport, reportToCsv, reportToJson, reportToMarkdown } from '../../../src/core/analysis/editor-report';
+import type { EditorAnalysis, EditorFinding } from '../../../src/core/analysis/editor-model';
 
 const analysis: EditorAnalysis = {
   flows: [],
@@ -49,4 +49,50 @@ test('unused-rules report: rules of unknown use are not listed, a note counts th
   assert.deepEqual(r.tables[0].rows.map((x) => x.rule.display), ['tcp 22 from 0.0.0.0/0']);
   assert.match(r.notes.join('\n'), /1 more rule is not listed: .*use is unknown/);
   assert.equal(buildUnusedRulesReport(analysis).notes.length, 1);
+});
+
+test('exposure report: rejected attempts are those on the finding rule\'s protocol and ports, "—" for egress or portless findings', () => {
+  const flow = (port: number, over: Partial<EditorAnalysis['flows'][number]> = {}): EditorAnalysis['flows'][number] => ({
+    interfaceId: 'eni-1', localAddr: '10.0.0.5', localPort: port, peerAddr: '198.51.100.7', peerPort: 40000, protocol: 6, direction: 'ingress', action: 'REJECT',
+    bytesOut: 0, bytesIn: 60, packetsOut: 0, packetsIn: 1, firstSeen: 1_800_000_000, lastSeen: 1_800_000_010, peerClass: 'internet', path: 'igw', securityGroupIds: ['sg-1'], costUsd: 0, ...over,
+  });
+  const flows = [
+    ...Array.from({ length: 5 }, () => flow(22)),
+    flow(80),
+    flow(25),
+    flow(22, { protocol: 17 }),
+    flow(22, { action: 'ACCEPT' }),
+    flow(22, { direction: 'egress' }),
+    flow(22, { securityGroupIds: ['sg-2'] }),
+  ];
+  const a: EditorAnalysis = { ...analysis, flows };
+  const at = (line: number) => ({ start: { line, column: 0 }, end: { line, column: 1 } });
+  const finding = (line: number, ruleId: string, rule?: EditorFinding['rule']): EditorFinding => ({
+    ruleId, severity: 'high', title: ruleId, message: `line ${line}`, range: at(line), resource: 'r', references: [], suppressed: false, related: [], tags: [], groupId: 'sg-1', rule,
+  });
+  const r = buildExposureReport([{ uri: 'file:///main.tf', file: 'main.tf', findings: [
+    finding(1, 'EL001', { direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22 }),
+    finding(2, 'EL004', { direction: 'ingress', protocol: 'tcp', fromPort: 80, toPort: 80 }),
+    finding(3, 'EL001', { direction: 'ingress', protocol: 'tcp', fromPort: 20, toPort: 30 }),
+    finding(4, 'EL002', { direction: 'ingress', protocol: '-1', fromPort: 0, toPort: 65535 }),
+    finding(5, 'EL002', { direction: 'ingress', protocol: 'udp', fromPort: 0, toPort: 65535 }),
+    finding(6, 'EL006', { direction: 'egress', protocol: '-1', fromPort: 0, toPort: 65535 }),
+    finding(7, 'EL008'),
+    finding(8, 'EL001', { direction: 'ingress', protocol: 'tcp', fromPort: null, toPort: null }),
+    { ...finding(9, 'EL001', { direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22 }), groupId: undefined }, // not linked to a deployed group
+  ] }], a);
+  const byLine = Object.fromEntries(r.tables[0].rows.map((row) => [row.message.display, row.rejected.display]));
+  assert.deepEqual(byLine, {
+    'line 1': '5', // SSH only: not the 80/25 rejects, not udp/22, not accepted, egress or other groups
+    'line 2': '1',
+    'line 3': '6', // 22 and 25 are in 20-30
+    'line 4': '8', // all traffic: every inbound reject of the group
+    'line 5': '1',
+    'line 6': '—',
+    'line 7': '—',
+    'line 8': '—',
+    'line 9': '—',
+  });
+  const ssh = r.tables[0].rows.find((row) => row.message.display === 'line 1')!;
+  assert.deepEqual(ssh.rejected.link, { type: 'flows', securityGroupId: 'sg-1', action: 'REJECT' });
 });
