@@ -31,6 +31,8 @@ export interface EditorFlow {
   costUsd: number;
   /** What the interface is (instance, nat-gateway, vpc-endpoint …) when the inventory says. */
   interfaceKind?: string;
+  /** A NAT gateway's copy of traffic already counted on the inside host (LabelledFlow.countedElsewhere). */
+  countedElsewhere?: boolean;
 }
 
 export interface FlowFilter {
@@ -74,6 +76,12 @@ export interface FlowNode extends FlowTotals {
   path?: TrafficPathKind;
   port?: number;
   protocol?: number;
+  /**
+   * Direction nodes: NAT gateway copies of flows counted on the inside host. They are listed below
+   * (under the gateway's interface, which did carry them) but left out of the direction's totals,
+   * so those equal the core's byDirection (the CLI's `flows` JSON).
+   */
+  copies?: number;
   children: FlowNode[];
 }
 
@@ -196,7 +204,8 @@ export function buildFlowTree(flows: readonly EditorFlow[], filter: FlowFilter =
       n.securityGroupIds = sgs;
       return n;
     });
-    add(root, f, ifaces);
+    if (f.countedElsewhere) root.copies = (root.copies ?? 0) + 1;
+    else add(root, f, ifaces);
     add(owner, f, ifaces);
     add(peer, f, ifaces);
     add(leaf, f, ifaces);

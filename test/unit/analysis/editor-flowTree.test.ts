@@ -70,3 +70,20 @@ test('long child lists are capped with a "more" node carrying the rest of the to
   assert.equal(shown.reduce((n, c) => n + c.bytes, 0), owner.bytes);
   assert.equal(capChildren(owner, 100).length, 50);
 });
+
+test('demo: direction totals leave out NAT gateway copies and equal the core byDirection; the copies stay listed', async () => {
+  const { join } = await import('node:path');
+  const { loadFlowFiles, loadInventoryPath } = await import('../../../src/core/analysis/editor-load');
+  const { analyzeFlows } = await import('../../../src/core/network');
+  const demo = join(__dirname, '..', '..', '..', 'samples', 'demo');
+  const inv = await loadInventoryPath(join(demo, 'inventory'));
+  const fa = analyzeFlows((await loadFlowFiles([join(demo, 'flowlogs')])).aggregates, inv.inventory);
+  const roots = buildFlowTree(fa.flows);
+  for (const r of roots) {
+    const d = fa.totals.byDirection[r.direction];
+    assert.deepEqual([r.flows, r.bytes, r.copies ?? 0], [d.flows, d.bytesOut + d.bytesIn, d.copies], r.direction);
+  }
+  const egress = roots.find((r) => r.direction === 'egress')!;
+  assert.ok((egress.copies ?? 0) > 0, 'the demo has copies');
+  assert.equal(egress.children.reduce((n, c) => n + c.flows, 0), egress.flows + egress.copies!, 'copies listed under the gateway interface');
+});
