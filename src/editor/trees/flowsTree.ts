@@ -116,7 +116,7 @@ export class FlowsTree implements vscode.TreeDataProvider<FlowNode>, vscode.Disp
     item.id = n.id;
     item.description = `${formatBytes(n.bytes)} · ${formatCount(n.packets)} pkts · ${formatUsd(n.costUsd)}`;
     if (n.kind === 'peer') item.description = `${n.peerClass ? peerClassLabel(n.peerClass) : ''} via ${n.path ?? '?'} · ${item.description}`;
-    if (n.kind === 'direction') item.description = `${formatCount(n.flows)} flows${n.copies ? ` (+${formatCount(n.copies)} NAT copies)` : ''} · ${item.description}`;
+    if (n.kind === 'direction') item.description = `${formatCount(n.flows)} flows · ${item.description}`;
     if (n.kind === 'owner' && label !== n.label) item.description = `${n.securityGroupIds.length ? n.securityGroupIds.join(' + ') + ' · ' : ''}${item.description}`;
     const owner = n.securityGroupIds.length ? 'sg' : 'eni';
     item.contextValue = n.kind === 'direction' ? 'flow.direction' : `flow.${n.kind}.${owner}`;
