@@ -40,15 +40,15 @@
     const box = el('section', { class: 'chart', id: 'chart-' + chart.id }, el('h2', {}, chart.title));
     if (!bars.length) { box.append(el('p', { class: 'muted' }, 'Nothing to chart.')); return box; }
     const max = Math.max(...bars.map((b) => b.value));
-    const rowH = 22, labelW = 220, valueW = 110, width = 640;
+    const rowH = 22, labelW = LABEL_W, valueW = 110, width = 660;
     const barW = width - labelW - valueW;
     const s = svg('svg', { viewBox: `0 0 ${width} ${bars.length * rowH + 4}`, width: '100%', role: 'img', 'aria-label': chart.title });
     bars.forEach((b, i) => {
       const y = i * rowH + 2;
       const w = Math.max(1, (b.value / max) * barW);
       const g = svg('g', { class: b.link ? 'bar-row clickable' : 'bar-row' });
-      const label = svg('text', { x: labelW - 8, y: y + rowH / 2 + 4, 'text-anchor': 'end', class: 'bar-label' });
-      label.textContent = b.label.length > 34 ? b.label.slice(0, 33) + '…' : b.label;
+      const label = svg('text', { x: labelW - 8, y: y + rowH / 2 + 4, 'text-anchor': 'end', class: 'bar-label', 'data-full': b.label });
+      label.textContent = b.label;
       const title = svg('title'); title.textContent = `${b.label}: ${b.display}`;
       const rect = svg('rect', { x: labelW, y: y + 3, width: w, height: rowH - 6, rx: 2, class: `bar bar-${i % 6}` });
       const value = svg('text', { x: labelW + w + 6, y: y + rowH / 2 + 4, class: 'bar-value' });
@@ -59,6 +59,44 @@
     });
     box.append(s);
     return box;
+  }
+
+  const LABEL_W = 240;
+  /** Room for a bar label (right-aligned at LABEL_W - 8, in the chart's own units). */
+  const LABEL_ROOM = LABEL_W - 12;
+
+  /**
+   * Shortens a label that does not fit its room, measured once the chart is in the page: the name
+   * is cut with "…" and a trailing "(sg-…)" / "(eni-…)" id is kept whole, so two groups never
+   * read alike. The full label stays in the row's tooltip.
+   */
+  function shorten(full, n) {
+    const m = / \([^()]+\)$/.exec(full);
+    const tail = m ? m[0] : '';
+    const head = m ? full.slice(0, m.index) : full;
+    if (n >= head.length) return full;
+    return head.slice(0, Math.max(1, n)) + '…' + tail;
+  }
+  function fitLabels(scope) {
+    for (const t of scope.querySelectorAll('text.bar-label[data-full]')) {
+      const full = t.getAttribute('data-full') || '';
+      t.textContent = full;
+      if (typeof t.getComputedTextLength !== 'function' || t.getComputedTextLength() <= LABEL_ROOM) continue;
+      const m = / \([^()]+\)$/.exec(full);
+      let lo = 0, hi = (m ? m.index : full.length) - 1;
+      // The longest name prefix that fits (binary search over its length).
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        t.textContent = shorten(full, mid);
+        if (t.getComputedTextLength() <= LABEL_ROOM) lo = mid; else hi = mid - 1;
+      }
+      t.textContent = shorten(full, lo);
+      // Even the id alone is too long: cut from the end.
+      if (t.getComputedTextLength() > LABEL_ROOM) {
+        let n = full.length;
+        while (n > 4 && t.getComputedTextLength() > LABEL_ROOM) t.textContent = full.slice(0, --n) + '…';
+      }
+    }
   }
 
   function timeline(chart) {
@@ -129,6 +167,7 @@
       ...model.tables.map(table),
       ...model.notes.map((n) => el('p', { class: 'note' }, n)),
     );
+    fitLabels(root);
   }
 
   function focus(text) {
