@@ -82,6 +82,8 @@ export interface FlowNode extends FlowTotals {
    * so those equal the core's byDirection (the CLI's `flows` JSON).
    */
   copies?: number;
+  /** Their bytes (both ways): the children's bytes add up to `bytes + copiesBytes`. */
+  copiesBytes?: number;
   children: FlowNode[];
 }
 
@@ -204,8 +206,12 @@ export function buildFlowTree(flows: readonly EditorFlow[], filter: FlowFilter =
       n.securityGroupIds = sgs;
       return n;
     });
-    if (f.countedElsewhere) root.copies = (root.copies ?? 0) + 1;
-    else add(root, f, ifaces);
+    if (f.countedElsewhere) {
+      root.copies = (root.copies ?? 0) + 1;
+      root.copiesBytes = (root.copiesBytes ?? 0) + f.bytesOut + f.bytesIn;
+    } else {
+      add(root, f, ifaces);
+    }
     add(owner, f, ifaces);
     add(peer, f, ifaces);
     add(leaf, f, ifaces);

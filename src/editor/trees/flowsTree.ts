@@ -126,7 +126,7 @@ export class FlowsTree implements vscode.TreeDataProvider<FlowNode>, vscode.Disp
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**${label}** (${n.direction})\n\n`);
     md.appendMarkdown(`| | |\n|---|---:|\n| bytes | ${formatBytes(n.bytes)} |\n| packets | ${n.packets.toLocaleString('en-US')} |\n| flows | ${n.flows} |\n| rejected | ${n.rejected} |\n| cost | ${formatUsd(n.costUsd)} |\n`);
-    if (n.copies) md.appendMarkdown(`\n${n.copies} NAT gateway copies of flows counted on the inside hosts are listed below (under the gateway's interface) but not in these totals.\n`);
+    if (n.copies) md.appendMarkdown(`\n${n.copies} NAT gateway copies (${formatBytes(n.copiesBytes ?? 0)}) of flows counted on the inside hosts are listed below, under the gateway's interface, but not in these totals.\n`);
     if (n.peerClass) md.appendMarkdown(`\nPeer class **${peerClassLabel(n.peerClass)}**, path **${n.path}**`);
     if (n.interfaceIds.length && n.kind !== 'direction') md.appendMarkdown(`\n\nInterfaces: ${n.interfaceIds.slice(0, 6).join(', ')}${n.interfaceIds.length > 6 ? ' …' : ''}`);
     item.tooltip = md;

@@ -86,4 +86,5 @@ test('demo: direction totals leave out NAT gateway copies and equal the core byD
   const egress = roots.find((r) => r.direction === 'egress')!;
   assert.ok((egress.copies ?? 0) > 0, 'the demo has copies');
   assert.equal(egress.children.reduce((n, c) => n + c.flows, 0), egress.flows + egress.copies!, 'copies listed under the gateway interface');
+  assert.equal(egress.children.reduce((n, c) => n + c.bytes, 0), egress.bytes + egress.copiesBytes!);
 });
