@@ -60,7 +60,7 @@ export function resultOf(
     counts: { ...engine.counts },
     skipped: engine.skipped.slice(),
     errors: [...(extra.errors ?? []), ...engine.errors],
-    aggregates: Array.from(engine.table.iterate()),
+    aggregates: engine.table.toArray(),
     transitGateway: engine.transitGateway(),
     files: extra.files,
     bytes: extra.bytes,

@@ -203,6 +203,21 @@ export class FlowTable {
     for (let g = 0; g < this.count; g++) yield this.row(g, ctxOf(this.V[g * VS + VB + 3]));
   }
 
+  /** All aggregates in one array, made at its final size (no copies while it grows). */
+  toArray(): FlowAggregate[] {
+    const out = new Array<FlowAggregate>(this.count);
+    let i = 0;
+    for (const a of this.iterate()) out[i++] = a;
+    return out;
+  }
+
+  /**
+   * Makes the FlowAggregate objects (one object shape: every field, always in this order). Memory:
+   * 1.7M of them are most of a large run's peak. packets/bytes/records come from a Float64Array,
+   * so V8 would give those fields the "double" representation and box every value in its own heap
+   * number (16 bytes each); warmShape() makes them tagged first and inline() turns values below 2^30
+   * into small integers, which are stored in place. Measured: 284 -> 236 bytes per object (82 MB less at 1.7M groups).
+   */
   private row(g: number, c: (string | null)[]): FlowAggregate {
     const K = this.K;
     const o = g * KS;
@@ -220,9 +235,9 @@ export class FlowTable {
       dstport: K[o + 3] & 0xffff,
       protocol: proto === NULL_PROTOCOL ? 0 : proto,
       action: act === 1 ? 'ACCEPT' : act === 2 ? 'REJECT' : null,
-      packets: this.V[v],
-      bytes: this.V[v + 1],
-      records: this.V[v + 2],
+      packets: inline(this.V[v]),
+      bytes: inline(this.V[v + 1]),
+      records: inline(this.V[v + 2]),
       tcpFlags: K[o + 7] & 0xffff,
       start: K[o + 5] === EMPTY_TIME ? 0 : K[o + 5],
       end: K[o + 6],
@@ -411,6 +426,48 @@ export class FlowTable {
     }
   }
 }
+
+/**
+ * One object of the FlowAggregate shape with null numbers (see FlowTable.row): V8 shares the
+ * hidden class of object literals with the same keys in the same order, so its fields become
+ * tagged (a small integer is stored in place) instead of boxed doubles.
+ */
+function warmShape(): FlowAggregate {
+  const n = null as unknown as number;
+  return {
+    interfaceId: '',
+    srcaddr: '',
+    dstaddr: '',
+    srcport: n,
+    dstport: n,
+    protocol: n,
+    action: null,
+    packets: n,
+    bytes: n,
+    records: n,
+    tcpFlags: n,
+    start: n,
+    end: n,
+    accountId: null,
+    vpcId: null,
+    subnetId: null,
+    instanceId: null,
+    azId: null,
+    region: null,
+    pktSrcaddr: null,
+    pktDstaddr: null,
+    pktSrcAwsService: null,
+    pktDstAwsService: null,
+    flowDirection: null,
+    trafficPath: null,
+  };
+}
+
+/** A whole number read from a Float64Array, made a small integer when it is one (stored in place). */
+function inline(x: number): number {
+  return x < 1073741824 ? x | 0 : x;
+}
+warmShape();
 
 /** Bit k set when context field k is `-`. */
 export function nullMaskOf(values: string[]): number {
