@@ -32,10 +32,18 @@ export function normaliseProtocol(v: string | number | null | undefined): string
 
 /** A written source string parsed by the shared network parser (trimmed); null when not a valid CIDR or address. */
 export function parseSourceCidr(s: string): ParsedCidr | null {
+  // The same few strings are parsed many times (extraction, then several rules per source).
+  // Callers only read the result; the memo is bounded.
+  const hit = cidrMemo.get(s);
+  if (hit !== undefined) return hit;
   const t = s.trim();
-  if (!t) return null;
-  return parseCidr(t);
+  const c = t ? parseCidr(t) : null;
+  if (cidrMemo.size >= 4096) cidrMemo.clear();
+  cidrMemo.set(s, c);
+  return c;
 }
+
+const cidrMemo = new Map<string, ParsedCidr | null>();
 
 /** Classifies a written source string: IPv4 CIDR, IPv6 CIDR, or neither (invalid octets/prefixes are neither). */
 export function cidrKind(s: string): Extract<SourceKind, 'cidr' | 'ipv6'> | null {

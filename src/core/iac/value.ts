@@ -67,15 +67,27 @@ export class LineIndex {
   constructor(text: string) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
   }
+  /** The line of the last lookup: callers mostly ask in text order, so try it (and the next) first. */
+  private hint = 0;
   position(offset: number): SourcePosition {
+    const st = this.starts;
+    const h = this.hint;
+    if (offset >= st[h]) {
+      if (h + 1 >= st.length || offset < st[h + 1]) return { line: h, column: offset - st[h] };
+      if (h + 2 >= st.length || offset < st[h + 2]) {
+        this.hint = h + 1;
+        return { line: h + 1, column: offset - st[h + 1] };
+      }
+    }
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = st.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
+      if (st[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, column: offset - this.starts[lo] };
+    this.hint = lo;
+    return { line: lo, column: offset - st[lo] };
   }
   range(start: number, end: number): SourceRange {
     return { start: this.position(start), end: this.position(end) };

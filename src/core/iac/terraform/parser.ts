@@ -551,25 +551,39 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
   // Anything else returns null and the block is walked node by node. Saves ~4 wasm calls a node.
   const b0: SourceRange = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
   const LABEL = /[A-Za-z_][\w-]*/y;
-  const isBlank = (ch: number): boolean => ch === 32 || ch === 9 || ch === 13;
-  const blockFromText = (start: number, end: number, depth: number, deep: boolean): HclBlock | null => {
-    if (src.charCodeAt(end - 1) !== 125 /* } */) return null;
-    for (let k = start; k < end; k++) {
-      const ch = src.charCodeAt(k);
-      if (ch === 35 /* # */ || (ch === 47 /* / */ && (src.charCodeAt(k + 1) === 47 || src.charCodeAt(k + 1) === 42))) return null;
+  // Offsets of every `#`, `//` and `/*` in the text (comment starts, or inside strings), ascending.
+  let markers: number[] | null = null;
+  const markerIn = (start: number, end: number): boolean => {
+    if (!markers) {
+      markers = [];
+      const re = /#|\/[/*]/g;
+      for (let m = re.exec(src); m; m = re.exec(src)) markers.push(m.index);
     }
+    let lo = 0;
+    let hi = markers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (markers[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < markers.length && markers[lo] < end;
+  };
+  const isBlank = (ch: number): boolean => ch === 32 || ch === 9 || ch === 13;
+  /** `type label… {` from `start` on one line: the block with its header, and where `{` is; null otherwise. */
+  const headerFromText = (start: number, limit: number, depth: number): { b: HclBlock; brace: number; deep: boolean } | null => {
     LABEL.lastIndex = start;
     const m = LABEL.exec(src);
     if (!m || m.index !== start) return null;
     let i = start + m[0].length;
-    const b: HclBlock = { type: m[0], labels: [], labelRanges: [], range: lines.range(start, end), headerRange: b0, attrs: [], blocks: [], hasError: false };
+    let deep = true;
+    const b: HclBlock = { type: m[0], labels: [], labelRanges: [], range: b0, headerRange: b0, attrs: [], blocks: [], hasError: false };
     for (;;) {
       while (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9) i++;
       const ch = src.charCodeAt(i);
       if (ch === 123 /* { */) break;
       if (ch === 34 /* " */) {
         let j = i + 1;
-        while (j < end && src.charCodeAt(j) !== 34 && src.charCodeAt(j) !== 10 && src.charCodeAt(j) !== 92) j++;
+        while (j < limit && src.charCodeAt(j) !== 34 && src.charCodeAt(j) !== 10 && src.charCodeAt(j) !== 92) j++;
         if (src.charCodeAt(j) !== 34) return null;
         const v = fastExpr(src, i, j + 1, lines);
         if (!v || v.k !== 'str') return null;
@@ -585,30 +599,105 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
         b.labelRanges.push(lines.range(i, i + l[0].length));
         i += l[0].length;
       }
-      if (i >= end) return null;
+      if (i >= limit) return null;
     }
     b.headerRange = lines.range(start, i + 1);
-    if (depth === 0 && !filter(b.type, b.labels)) deep = false;
-    if (!deep) return b;
-    const bodyStart = i + 1;
-    const close = end - 1;
-    let p = bodyStart;
-    while (p <= close) {
-      let nl = src.indexOf('\n', p);
-      if (nl < 0 || nl > close) nl = close;
+    return { b, brace: i, deep };
+  };
+  /** Where the bracket opened at `open` closes (strings skipped; a template, heredoc or newline in a string: -1). */
+  const closingBracket = (open: number, limit: number): number => {
+    let depth = 0;
+    for (let k = open; k < limit; k++) {
+      const ch = src.charCodeAt(k);
+      if (ch === 91 || ch === 123 || ch === 40) depth++;
+      else if (ch === 93 || ch === 125 || ch === 41) {
+        if (--depth === 0) return k;
+      } else if (ch === 34) {
+        for (k++; ; k++) {
+          if (k >= limit) return -1;
+          const d = src.charCodeAt(k);
+          if (d === 34) break;
+          if (d === 10 || ((d === 36 || d === 37) && src.charCodeAt(k + 1) === 123)) return -1;
+          if (d === 92) k++;
+        }
+      } else if (ch === 60 && src.charCodeAt(k + 1) === 60) return -1;
+    }
+    return -1;
+  };
+  const ATTR_HEAD = /[A-Za-z_][\w-]*[ \t]*=(?!=)[ \t]*/y;
+  /**
+   * The body after the `{` at `open` (the rest of its line blank), up to the `}` alone on its
+   * line that closes it: attributes (one line, or a list/object over several), nested blocks,
+   * blank lines. Returns the offset after that `}`, or -1 for anything else.
+   */
+  const bodyFromText = (open: number, limit: number, attrs: HclAttr[], blocks: HclBlock[]): number => {
+    let p = open + 1;
+    let nl = src.indexOf('\n', p);
+    if (nl < 0 || nl > limit) nl = limit;
+    let k = p;
+    while (k < nl && isBlank(src.charCodeAt(k))) k++;
+    if (k < nl) return src.charCodeAt(k) === 125 && k === lastNonBlank(k, nl) ? k + 1 : -1; // `{}` / `{ }`
+    p = nl + 1;
+    for (;;) {
+      if (p >= limit) return -1;
+      nl = src.indexOf('\n', p);
+      if (nl < 0 || nl > limit) nl = limit;
       let s = p;
       while (s < nl && isBlank(src.charCodeAt(s))) s++;
       let e = nl;
       while (e > s && isBlank(src.charCodeAt(e - 1))) e--;
-      if (s < e) {
-        if (p === bodyStart || nl === close) return null; // content on the header or the closing line
-        const a = attributeFromText(s, e);
-        if (!a) return null;
-        b.attrs.push(a);
-      }
       p = nl + 1;
+      if (s === e) continue;
+      if (src.charCodeAt(s) === 125 && e === s + 1) return s + 1;
+      ATTR_HEAD.lastIndex = s;
+      const h = ATTR_HEAD.exec(src);
+      if (h) {
+        let a = attributeFromText(s, e);
+        if (!a) {
+          const x = s + h[0].length;
+          const ch = src.charCodeAt(x);
+          if (ch !== 91 && ch !== 123) return -1;
+          const close = closingBracket(x, limit);
+          if (close < 0) return -1;
+          let eol = src.indexOf('\n', close);
+          if (eol < 0 || eol > limit) eol = limit;
+          if (lastNonBlank(close + 1, eol) >= 0) return -1;
+          a = attributeFromText(s, close + 1);
+          if (!a) return -1;
+          p = eol + 1;
+        }
+        attrs.push(a);
+        continue;
+      }
+      const hd = headerFromText(s, e, 1);
+      if (!hd || hd.brace !== e - 1) return -1;
+      const after = bodyFromText(hd.brace, limit, hd.b.attrs, hd.b.blocks);
+      if (after < 0) return -1;
+      hd.b.range = lines.range(s, after);
+      blocks.push(hd.b);
+      let eol = src.indexOf('\n', after);
+      if (eol < 0 || eol > limit) eol = limit;
+      p = eol + 1;
     }
-    return b;
+  };
+  /** The last non-blank offset in [from, to), or -1. */
+  const lastNonBlank = (from: number, to: number): number => {
+    for (let k = to - 1; k >= from; k--) if (!isBlank(src.charCodeAt(k))) return k;
+    return -1;
+  };
+  // A block read straight from its text when that is certain to give what the tree walk gives:
+  // no comments anywhere in it (the walk collects those), headers `type label… {` on one line,
+  // and a body of the forms bodyFromText reads. Anything else: null, and the tree walk.
+  const blockFromText = (start: number, end: number, depth: number, deep: boolean): HclBlock | null => {
+    if (src.charCodeAt(end - 1) !== 125 /* } */) return null;
+    if (markerIn(start, end)) return null;
+    const hd = headerFromText(start, end, depth);
+    if (!hd) return null;
+    const b = hd.b;
+    b.range = lines.range(start, end);
+    if (!hd.deep || (depth === 0 && !filter(b.type, b.labels))) deep = false;
+    if (!deep) return b;
+    return bodyFromText(hd.brace, end, b.attrs, b.blocks) === end ? b : null;
   };
   const block = (depth: number, deep: boolean): HclBlock => {
     const start = c.startIndex;
