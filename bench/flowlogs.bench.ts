@@ -130,7 +130,7 @@ function child(bundle: string, s: Scenario): Measured | { error: string } {
 async function bundle(dir: string): Promise<string> {
   const esbuild = await import('esbuild');
   const root = join(__dirname, '..');
-  const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, logLevel: 'warning' as const, absWorkingDir: root };
+  const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, logLevel: 'warning' as const, absWorkingDir: root, external: ['esbuild'] };
   const out = join(dir, 'flowlogs-bench.cjs');
   await esbuild.build({ ...common, entryPoints: [join(__dirname, 'flowlogs.bench.ts')], outfile: out });
   await esbuild.build({ ...common, entryPoints: [join(root, 'src/core/flowlogs/worker.ts')], outfile: join(dir, 'flowlog-worker.js') });

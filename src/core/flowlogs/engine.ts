@@ -4,9 +4,11 @@
  * WHY HAND-WRITTEN: a flow-log line is ~200 bytes and a real month is billions of lines. The obvious
  * Node code (readline + `line.split(' ')` + `Map<string, ...>` keyed by the joined 7-tuple) makes
  * ~25 strings per line and one key string per record. Measured by bench/flowlogs.bench.ts on this
- * 2-core machine (5M v5 records, 1.07 GB, 1.7M distinct 7-tuples, same run): naive 17.8 s
- * (0.28M records/s); this engine 2.4 s parse-only (2.1M/s) and 3.5–3.9 s parse+aggregate on one
- * thread (1.3–1.4M/s), 3.0 s with two worker threads; peak RSS ~330 MB for the table.
+ * 2-core machine (5M v5 records, 1.07 GB, 1.7M distinct 7-tuples, same run, machine loaded by
+ * other work, load average ~5): naive 19.9 s (0.25M records/s, 0.25M per CPU-second); this engine
+ * 2.1 s parse-only (2.4M/s) and 3.4 s parse+aggregate on one thread (1.48M/s wall, 1.46M per
+ * CPU-second; .gz 3.7 s, 1.34M/s), 2.7–3.3 s with two worker threads when the other cores are
+ * free; peak RSS ~340 MB for the table (~720 MB once the FlowAggregate[] objects exist).
  * What it does instead: it finds field boundaries and the line end in one scan of the chunk's
  * bytes, validates and parses numbers and IPv4 addresses on byte ranges (an IPv4 address becomes
  * its 32-bit value, no lookup at all), interns interface ids (and IPv6 addresses) to small
