@@ -4,6 +4,7 @@
 //   editor step: incremental reparse + lower + extract + rules (what a keystroke costs)
 // Run standalone: node --import tsx bench/iac.bench.ts
 import { performance } from 'node:perf_hooks';
+import { Parser } from 'web-tree-sitter';
 import { analyzeTerraformModule, initIac, parseTerraform, TerraformDocument, type TextChange } from '../src/core/iac';
 
 /** ~`lines` lines of realistic Terraform: groups with inline/dynamic rules, standalone rules, network. */
@@ -119,7 +120,7 @@ function p95(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  await initIac();
+  const language = await initIac();
   const text = generateTerraform(5000);
   const lineCount = text.split('\n').length - 1;
   const broken = generateTerraform(5000).slice(0, -200); // the same file cut mid-block: the error path
@@ -146,6 +147,24 @@ async function main(): Promise<void> {
     findings = r.findings.length;
     groups = r.model.groups.length;
   }
+
+  // tree-sitter's own share (parse + free the tree, none of our code): the floor for the full figure.
+  const tsParser = new Parser();
+  tsParser.setLanguage(language);
+  const tsOnly: number[] = [];
+  const tsCpu: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    tsParser.parse(text)?.delete();
+    const t1 = performance.now();
+    const c = process.cpuUsage(c0);
+    if (i >= 10) {
+      tsOnly.push(t1 - t0);
+      tsCpu.push((c.user + c.system) / 1000);
+    }
+  }
+  tsParser.delete();
 
   // The same file cut mid-block (as while typing): tree-sitter recovers, lowering checks every node.
   const brokenFull: number[] = [];
@@ -203,6 +222,7 @@ async function main(): Promise<void> {
   console.log(`  full parse + model + all rules   median ${fmt(median(full))}  p95 ${fmt(p95(full))}  ${verdict(median(full), 30)}`);
   console.log(`    CPU time of this process          median ${fmt(median(fullCpu))}  (wall time is inflated when other processes compete for the cores)`);
   console.log(`    of which tree-sitter parse + lower  median ${fmt(median(parseOnly))}`);
+  console.log(`    tree-sitter alone (parse + free)    median ${fmt(median(tsOnly))}  CPU ${fmt(median(tsCpu))}  (no lowering/model/rules change goes below this)`);
   console.log(`  same, file cut mid-block (syntax error) median ${fmt(median(brokenFull))}  CPU ${fmt(median(brokenCpu))}`);
   console.log(`  incremental re-parse, 1-line edit median ${fmt(median(incr))}  p95 ${fmt(p95(incr))}  ${verdict(median(incr), 5)}`);
   console.log(`    CPU time of this process          median ${fmt(median(incrCpu))}`);
