@@ -519,17 +519,18 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
   // `name = expr` read from the text: the attribute node spans exactly that (no cursor steps).
   const NAME = /[A-Za-z_][\w-]*/y;
   const attributeFromText = (start: number, end: number): HclAttr | null => {
+    // test + lastIndex rather than exec: no match array per attribute.
     NAME.lastIndex = start;
-    const m = NAME.exec(src);
-    if (!m) return null;
-    let i = start + m[0].length;
+    if (!NAME.test(src)) return null;
+    const nameEnd = NAME.lastIndex;
+    let i = nameEnd;
     while (i < end && (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9)) i++;
     if (src.charCodeAt(i) !== 61 || src.charCodeAt(i + 1) === 61) return null;
     i++;
     while (i < end && (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9)) i++;
     const val = fastExpr(src, i, end, lines);
     if (!val) return null;
-    return { name: m[0], nameRange: lines.range(start, start + m[0].length), val, range: lines.range(start, end) };
+    return { name: src.slice(start, nameEnd), nameRange: lines.range(start, nameEnd), val, range: lines.range(start, end) };
   };
   const body = (attrs: HclAttr[], blocks: HclBlock[] | null, depth: number): void => {
     if (!c.gotoFirstChild()) return;
@@ -572,11 +573,10 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
   /** `type label… {` from `start` on one line: the block with its header, and where `{` is; null otherwise. */
   const headerFromText = (start: number, limit: number, depth: number): { b: HclBlock; brace: number; deep: boolean } | null => {
     LABEL.lastIndex = start;
-    const m = LABEL.exec(src);
-    if (!m || m.index !== start) return null;
-    let i = start + m[0].length;
+    if (!LABEL.test(src)) return null;
+    let i = LABEL.lastIndex;
     let deep = true;
-    const b: HclBlock = { type: m[0], labels: [], labelRanges: [], range: b0, headerRange: b0, attrs: [], blocks: [], hasError: false };
+    const b: HclBlock = { type: src.slice(start, i), labels: [], labelRanges: [], range: b0, headerRange: b0, attrs: [], blocks: [], hasError: false };
     for (;;) {
       while (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9) i++;
       const ch = src.charCodeAt(i);
@@ -593,11 +593,11 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
         if (depth === 0 && b.labels.length === 2 && !filter(b.type, b.labels)) deep = false;
       } else {
         LABEL.lastIndex = i;
-        const l = LABEL.exec(src);
-        if (!l || l.index !== i) return null;
-        b.labels.push(l[0]);
-        b.labelRanges.push(lines.range(i, i + l[0].length));
-        i += l[0].length;
+        if (!LABEL.test(src)) return null;
+        const le = LABEL.lastIndex;
+        b.labels.push(src.slice(i, le));
+        b.labelRanges.push(lines.range(i, le));
+        i = le;
       }
       if (i >= limit) return null;
     }
@@ -650,11 +650,10 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
       if (s === e) continue;
       if (src.charCodeAt(s) === 125 && e === s + 1) return s + 1;
       ATTR_HEAD.lastIndex = s;
-      const h = ATTR_HEAD.exec(src);
-      if (h) {
+      if (ATTR_HEAD.test(src)) {
+        const x = ATTR_HEAD.lastIndex;
         let a = attributeFromText(s, e);
         if (!a) {
-          const x = s + h[0].length;
           const ch = src.charCodeAt(x);
           if (ch !== 91 && ch !== 123) return -1;
           const close = closingBracket(x, limit);
