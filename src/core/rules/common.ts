@@ -150,6 +150,20 @@ function coversFamily(list: { first: bigint; last: bigint }[], max: bigint): boo
  * family (0.0.0.0/1 + 128.0.0.0/1). Private blocks never count.
  */
 export function internetSources(rule: SgRule): InternetSource[] {
+  // Fast exit (most rules): with every block narrower than /8 nothing is "the internet" unless
+  // 256+ of them together cover a family, so fewer than 256 such blocks give no entries.
+  let blocks = 0;
+  let wide = false;
+  for (const s of rule.sources) {
+    if (s.kind !== 'cidr' && s.kind !== 'ipv6') continue;
+    blocks++;
+    const c = parseSourceCidr(s.value);
+    if (c && c.prefix < NEAR_WORLD_PREFIX) {
+      wide = true;
+      break;
+    }
+  }
+  if (!wide && blocks < 256) return [];
   const cidrs = rule.sources
     .filter((s) => s.kind === 'cidr' || s.kind === 'ipv6')
     .map((s) => ({ s, c: parseSourceCidr(s.value) }))
