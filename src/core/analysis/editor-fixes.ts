@@ -62,9 +62,20 @@ export function restrictToObserved(text: string, syntax: Syntax, source: RuleSou
   const written = ls[source.range.start.line]?.slice(source.range.start.column, source.range.end.column) ?? '';
   const quote = /^["']/.test(written) ? written[0] : syntax === 'yaml' ? '' : '"';
   if (syntax !== 'terraform' && addrs.length > 1) return null;
+  // Several CIDRs fit only in a list (cidr_blocks = [...]), not in a one-CIDR attribute (cidr_ipv4 = "...").
+  if (addrs.length > 1 && !inList(ls, source.range.start.line, source.range.start.column)) return null;
   const newText = addrs.map((a) => `${quote}${a}${quote}`).join(', ');
   const what = addrs.length === 1 ? addrs[0] : `${addrs.length} observed sources`;
   return { title: `Restrict ${source.value} to ${what} (seen in flow logs)`, edits: [{ range: source.range, newText }], isPreferred: true };
+}
+
+/** Is the value at (line, column) an element of a list: the text before it ends with `[` or `,`? */
+function inList(ls: string[], line: number, column: number): boolean {
+  for (let l = line, before = (ls[line] ?? '').slice(0, column); l >= 0; before = ls[--l] ?? '') {
+    const t = before.replace(/(#|\/\/).*$/, '').trimEnd();
+    if (t) return t.endsWith('[') || t.endsWith(',');
+  }
+  return false;
 }
 
 /** Whole lines covered by a range (a range ending at column 0 stops before that line). */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CommandId } from './ids';
 import type { EditorServices } from '../services';
 import type { FlowFilter, FlowNode, FlowSort } from '../../core/analysis/editor-flowTree';
-import { flowsOfNode, flowsToTsv } from '../../core/analysis/editor-flowTree';
+import { flowsOfNode, flowsToTsv, matchesFilter } from '../../core/analysis/editor-flowTree';
 import type { PeerClass } from '../../core/model/flows';
 import { peerClassLabel, type ReportLink } from '../../core/analysis/editor-report';
 import { parseWindow } from '../../core/analysis/editor-window';
@@ -124,7 +124,9 @@ export function registerFlowCommands(s: EditorServices): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand(CommandId.FlowsCopy, async (node?: FlowNode) => {
       if (!node || !s.state.analysis) return;
-      await vscode.env.clipboard.writeText(flowsToTsv(flowsOfNode(s.state.analysis.flows, node)));
+      // The flows the item shows: its own, within the tree's current filter.
+      const shown = flowsOfNode(s.state.analysis.flows, node).filter((f) => matchesFilter(f, s.state.filter));
+      await vscode.env.clipboard.writeText(flowsToTsv(shown));
       vscode.window.setStatusBarMessage('Egress Lens: flows copied as TSV', 3000);
     }),
     vscode.commands.registerCommand(CommandId.FlowsShowInReport, async (node?: FlowNode) => {
