@@ -208,7 +208,7 @@ describe('editor gaps: AWS profile and region', () => {
   /** Runs a picker command, moves down `steps` items and accepts, like a user with the keyboard. */
   async function pick(command: string, steps: number): Promise<void> {
     const done = vscode.commands.executeCommand(command);
-    await sleep(600); // the picker reads the AWS files, then opens
+    await sleep(1000); // the picker reads the AWS files, then opens (no API tells when a quick pick is up)
     for (let i = 0; i < steps; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     await done;
