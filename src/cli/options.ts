@@ -1,6 +1,16 @@
 // Flag values shared by the commands, parsed one way everywhere (errors name the flag).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './command';
 import { isKnownField, parseFieldList } from '../core/flowlogs';
+
+/** node:util parseArgs with positionals allowed; an unknown or malformed flag is a UsageError (exit 2). */
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
 
 /** `--start` / `--end`: ISO 8601, or Unix seconds. */
 export function parseTimeFlag(flag: string, value: string | undefined): number | undefined {

@@ -1,9 +1,8 @@
 // `egress-lens flows`: flow-log files → aggregates (core/flowlogs) → labelled, priced flows
 // (core/network + core/pricing) → JSON (docs/cli.md), a terminal table, CSV or Markdown.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { type Command, type CliIO, InputError, UsageError } from '../command';
-import { FLOW_REQUIRED_FIELDS, parseFieldsFlag, parseTimeFlag } from '../options';
+import { FLOW_REQUIRED_FIELDS, parseFieldsFlag, parseFlags, parseTimeFlag } from '../options';
 import { aggregateFiles, type AggregateResult } from '../../core/flowlogs';
 import { mergeAggregateResults } from '../../core/flowlogs/merge';
 import { aggregateFromCloudWatch, aggregateFromS3, connectionFromFlags, fetchInventoryFromAws } from '../../core/sources/aws';
@@ -96,34 +95,25 @@ function parseDuration(v: string | undefined): number {
 }
 
 export function parseFlowsArgs(argv: string[]): FlowsOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        inventory: { type: 'string' },
-        'private-cidr': { type: 'string', multiple: true },
-        prices: { type: 'string' },
-        region: { type: 'string' },
-        'aws-ip-ranges': { type: 'string' },
-        start: { type: 'string' },
-        end: { type: 'string' },
-        fields: { type: 'string' },
-        format: { type: 'string' },
-        top: { type: 'string' },
-        direction: { type: 'string' },
-        cloudwatch: { type: 'string', multiple: true },
-        s3: { type: 'string', multiple: true },
-        'aws-inventory': { type: 'boolean' },
-        profile: { type: 'string' },
-        'endpoint-url': { type: 'string' },
-        since: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseFlags(argv, {
+    inventory: { type: 'string' },
+    'private-cidr': { type: 'string', multiple: true },
+    prices: { type: 'string' },
+    region: { type: 'string' },
+    'aws-ip-ranges': { type: 'string' },
+    start: { type: 'string' },
+    end: { type: 'string' },
+    fields: { type: 'string' },
+    format: { type: 'string' },
+    top: { type: 'string' },
+    direction: { type: 'string' },
+    cloudwatch: { type: 'string', multiple: true },
+    s3: { type: 'string', multiple: true },
+    'aws-inventory': { type: 'boolean' },
+    profile: { type: 'string' },
+    'endpoint-url': { type: 'string' },
+    since: { type: 'string' },
+  });
   const v = parsed.values;
   // `--cloudwatch all` discovers every flow log; otherwise the values are log-group names.
   const cw = { groups: v.cloudwatch ? (v.cloudwatch.includes('all') ? [] : v.cloudwatch) : undefined };

@@ -1,10 +1,9 @@
 // `egress-lens records`: every flow-log record as one JSON object per line (contract: docs/cli.md).
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT_OK, EXIT_USAGE, InputError, UsageError, type Command } from '../command';
 import { readRecords, type RecordsSummary, type TimeWindow } from '../../core/flowlogs';
-import { parseFieldsFlag, parseTimeFlag } from '../options';
+import { parseFieldsFlag, parseFlags, parseTimeFlag } from '../options';
 
 const HELP = `egress-lens records [options] <file|dir>...
 
@@ -41,22 +40,13 @@ export const recordsCommand: Command = {
   summary: 'every flow-log record as JSON Lines (AWS field names), then the counts',
   help: HELP,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          format: { type: 'string', default: 'jsonl' },
-          fields: { type: 'string' },
-          start: { type: 'string' },
-          end: { type: 'string' },
-          'max-skipped': { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const parsed = parseFlags(argv, {
+      format: { type: 'string', default: 'jsonl' },
+      fields: { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      'max-skipped': { type: 'string' },
+    });
     const { values, positionals } = parsed;
     if (values.format !== 'jsonl') throw new UsageError(`--format: '${values.format}' is not supported (use jsonl)`);
     if (positionals.length === 0) throw new UsageError('give at least one flow-log file or directory');

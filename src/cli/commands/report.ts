@@ -4,8 +4,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError, type Command } from '../command';
+import { parseFlags } from '../options';
 import { atLeast, isSeverity, scanPaths, type ScanResult } from '../../core/iac';
 import type { Severity } from '../../core/model/flows';
 import { loadInventoryFiles } from '../../core/sources/inventory-files';
@@ -62,27 +62,18 @@ interface ReportOptions {
 }
 
 function parse(argv: string[]): ReportOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        out: { type: 'string' },
-        inventory: { type: 'string' },
-        flowlogs: { type: 'string' },
-        prices: { type: 'string' },
-        region: { type: 'string' },
-        'private-cidr': { type: 'string', multiple: true },
-        start: { type: 'string' },
-        end: { type: 'string' },
-        'fail-on': { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseFlags(argv, {
+    format: { type: 'string' },
+    out: { type: 'string' },
+    inventory: { type: 'string' },
+    flowlogs: { type: 'string' },
+    prices: { type: 'string' },
+    region: { type: 'string' },
+    'private-cidr': { type: 'string', multiple: true },
+    start: { type: 'string' },
+    end: { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
   const v = parsed.values;
   if (parsed.positionals.length !== 1) throw new UsageError('give exactly one workspace folder');
   const format = (v.format ?? 'md') as Format;

@@ -1,8 +1,8 @@
 // `egress-lens scan`: security-group findings in Terraform and CloudFormation (contract: docs/cli.md).
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError, type Command } from '../command';
+import { parseFlags } from '../options';
 import { atLeast, isSeverity, rules, scanPaths, toSarif, type Finding, type ScanResult } from '../../core/iac';
 import type { RuleOptions } from '../../core/rules';
 import type { Severity } from '../../core/model/flows';
@@ -155,26 +155,17 @@ export const scanCommand: Command = {
   summary: 'security-group findings in Terraform and CloudFormation',
   help: HELP,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          format: { type: 'string', default: 'table' },
-          'fail-on': { type: 'string' },
-          disable: { type: 'string' },
-          enable: { type: 'string' },
-          severity: { type: 'string' },
-          'hide-suppressed': { type: 'boolean', default: false },
-          'no-links': { type: 'boolean', default: false },
-          region: { type: 'string' },
-          inventory: { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const parsed = parseFlags(argv, {
+      format: { type: 'string', default: 'table' },
+      'fail-on': { type: 'string' },
+      disable: { type: 'string' },
+      enable: { type: 'string' },
+      severity: { type: 'string' },
+      'hide-suppressed': { type: 'boolean', default: false },
+      'no-links': { type: 'boolean', default: false },
+      region: { type: 'string' },
+      inventory: { type: 'string' },
+    });
     const v = parsed.values;
     const format = v.format as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
