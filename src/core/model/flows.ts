@@ -75,6 +75,39 @@ export interface FlowAggregate {
   trafficPath: number | null;
 }
 
+/** The optional fields of a FlowAggregate, all absent. */
+export type FlowAggregateExtras = Pick<
+  FlowAggregate,
+  | 'accountId' | 'vpcId' | 'subnetId' | 'instanceId' | 'azId' | 'region' | 'pktSrcaddr' | 'pktDstaddr'
+  | 'pktSrcAwsService' | 'pktDstAwsService' | 'flowDirection' | 'trafficPath'
+>;
+
+/**
+ * A FlowAggregate from its 7-tuple and sums, every optional field null unless given. For the
+ * places that build aggregates outside the engine (Logs Insights rows, tests); the engine's hot
+ * path writes its literal itself so V8 sees one object shape.
+ */
+export function flowAggregate(
+  core: Omit<FlowAggregate, keyof FlowAggregateExtras | 'tcpFlags'> & Partial<FlowAggregateExtras & Pick<FlowAggregate, 'tcpFlags'>>,
+): FlowAggregate {
+  return {
+    tcpFlags: 0,
+    accountId: null,
+    vpcId: null,
+    subnetId: null,
+    instanceId: null,
+    azId: null,
+    region: null,
+    pktSrcaddr: null,
+    pktDstaddr: null,
+    pktSrcAwsService: null,
+    pktDstAwsService: null,
+    flowDirection: null,
+    trafficPath: null,
+    ...core,
+  };
+}
+
 export type Direction = 'ingress' | 'egress' | 'internal' | 'unknown';
 
 export type PeerClass =

@@ -1,34 +1,12 @@
 // Hand-built inventory and aggregate builders for the network tests. Not a test file itself.
-import type { FlowAggregate } from '../../../src/core/model/flows';
+import { flowAggregate, type FlowAggregate } from '../../../src/core/model/flows';
 import { type Inventory, emptyInventory } from '../../../src/core/model/inventory';
 
 export const T0 = 1_790_000_000; // a fixed Unix time (2026-09-21)
 
 /** One aggregate with sensible defaults; override what the case is about. */
 export function agg(p: Partial<FlowAggregate> & Pick<FlowAggregate, 'interfaceId' | 'srcaddr' | 'dstaddr' | 'srcport' | 'dstport'>): FlowAggregate {
-  return {
-    protocol: 6,
-    action: 'ACCEPT',
-    packets: 10,
-    bytes: 1000,
-    records: 1,
-    tcpFlags: 0,
-    start: T0,
-    end: T0 + 60,
-    accountId: '123456789012',
-    vpcId: null,
-    subnetId: null,
-    instanceId: null,
-    azId: null,
-    region: null,
-    pktSrcaddr: null,
-    pktDstaddr: null,
-    pktSrcAwsService: null,
-    pktDstAwsService: null,
-    flowDirection: null,
-    trafficPath: null,
-    ...p,
-  };
+  return flowAggregate({ protocol: 6, action: 'ACCEPT', packets: 10, bytes: 1000, records: 1, start: T0, end: T0 + 60, accountId: '123456789012', ...p });
 }
 
 /** Both directions of one TCP conversation on one interface: a → b request, b → a response. */

@@ -13,7 +13,7 @@ import {
   type GetQueryResultsCommandOutput,
   type StartQueryCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { FlowAggregate } from '../../model/flows';
+import { flowAggregate, type FlowAggregate } from '../../model/flows';
 import { callAws, type AwsClientHandle } from './clients';
 import { AbortError, sleep, throwIfAborted, type CallOptions } from './retry';
 
@@ -88,7 +88,7 @@ export function insightsRowsToAggregates(rows: InsightsRow[]): { aggregates: Flo
   const num = (v: string | undefined) => (v === undefined || v === '' || v === '-' ? NaN : Number(v));
   rows.forEach((r, i) => {
     const a = r.action;
-    const agg: FlowAggregate = {
+    const agg = flowAggregate({
       interfaceId: r.interfaceId ?? '',
       srcaddr: r.srcaddr ?? '',
       dstaddr: r.dstaddr ?? '',
@@ -99,22 +99,9 @@ export function insightsRowsToAggregates(rows: InsightsRow[]): { aggregates: Flo
       packets: num(r.sumPackets),
       bytes: num(r.sumBytes),
       records: num(r.records),
-      tcpFlags: 0,
       start: NaN,
       end: NaN,
-      accountId: null,
-      vpcId: null,
-      subnetId: null,
-      instanceId: null,
-      azId: null,
-      region: null,
-      pktSrcaddr: null,
-      pktDstaddr: null,
-      pktSrcAwsService: null,
-      pktDstAwsService: null,
-      flowDirection: null,
-      trafficPath: null,
-    };
+    });
     const bad = (['srcport', 'dstport', 'protocol', 'packets', 'bytes', 'records'] as const).filter((k) => !Number.isFinite(agg[k]));
     if (!agg.interfaceId || bad.length) {
       problems.push(`row ${i + 1}: ${!agg.interfaceId ? 'no interface id' : `not a number: ${bad.join(', ')}`} (${JSON.stringify(r)})`);
