@@ -46,9 +46,19 @@ const quotedHosts = (addrs: string[]) => addrs.map((a) => `"${a}/32"`).join(', '
 
 /** Reverts every dirty file buffer (closing a dirty editor could save it into samples/demo), then closes all. */
 async function revertAll(): Promise<void> {
-  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file')) {
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+  // Only the workspace's files matter (and only they can reach samples/demo); VS Code's own
+  // user settings.json may be dirty too, and opening it can race with the workbench.
+  const inWorkspace = (d: vscode.TextDocument) => d.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(d.uri) !== undefined;
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && inWorkspace(d))) {
+    for (let attempt = 0; attempt < 3 && doc.isDirty; attempt++) {
+      try {
+        await vscode.window.showTextDocument(doc);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      } catch {
+        await sleep(200); // "another editor opened in the meantime": try again
+      }
+    }
+    assert.ok(!doc.isDirty, `could not revert ${doc.uri.fsPath}`);
   }
   await closeAllEditors();
 }
