@@ -8,6 +8,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client } from '@aws-sdk/client-s3';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AdaptiveRateLimiter, withRetry, type CallOptions, type RetryOptions } from './retry';
 import { toAwsSourceError, type AwsService } from './errors';
@@ -33,7 +34,7 @@ export interface AwsConnectionOptions {
   rateLimit?: { startRate?: number; minRate?: number; maxRate?: number };
 }
 
-const SERVICE_ENV: Record<AwsService, string> = { ec2: 'EC2', logs: 'CLOUDWATCH_LOGS', s3: 'S3' };
+const SERVICE_ENV: Record<AwsService, string> = { ec2: 'EC2', logs: 'CLOUDWATCH_LOGS', s3: 'S3', cloudformation: 'CLOUDFORMATION' };
 
 /** The endpoint override in effect for a service, or undefined for AWS's own endpoints. */
 export function resolveEndpointUrl(service: AwsService, opts: AwsConnectionOptions): string | undefined {
@@ -117,6 +118,11 @@ export function createS3Client(opts: AwsConnectionOptions = {}): AwsClientHandle
   const { config, region, endpoint } = baseConfig('s3', opts);
   // Emulators serve buckets by path (http://host:port/bucket/key), not by virtual host.
   return handle(new S3Client({ ...config, ...(endpoint ? { forcePathStyle: true } : {}) }), 's3', opts, region, endpoint);
+}
+
+export function createCloudFormationClient(opts: AwsConnectionOptions = {}): AwsClientHandle<CloudFormationClient> {
+  const { config, region, endpoint } = baseConfig('cloudformation', opts);
+  return handle(new CloudFormationClient(config), 'cloudformation', opts, region, endpoint);
 }
 
 interface Sendable<Out> {

@@ -5,7 +5,7 @@
  */
 import { classifyError, errorCode, httpStatus, isAbortError } from './retry';
 
-export type AwsService = 'ec2' | 'logs' | 's3';
+export type AwsService = 'ec2' | 'logs' | 's3' | 'cloudformation';
 
 export type AwsErrorKind =
   | 'expired-credentials'
@@ -129,7 +129,8 @@ export function toAwsSourceError(err: unknown, ctx: AwsCallContext): AwsSourceEr
       `Access denied: ${who ? `${who} is` : 'the AWS identity is'} not allowed to call ${needed}${at}. Grant the IAM action ${needed}${ctx.resource ? ` on ${ctx.resource}` : ''} and try again.`,
     );
   }
-  if (code && NOT_FOUND.has(code)) {
+  // CloudFormation says a stack is missing with a plain ValidationError: "Stack with id X does not exist".
+  if ((code && NOT_FOUND.has(code)) || (ctx.service === 'cloudformation' && code === 'ValidationError' && /does not exist/i.test(raw))) {
     return make('not-found', `${ctx.resource ? `${ctx.resource}: ` : ''}not found (${code} from ${action}${at}). ${raw}`);
   }
   const cls = classifyError(err);

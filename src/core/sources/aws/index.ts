@@ -6,8 +6,9 @@
  *   AwsConnectionOptions { region?, profile?, endpointUrl?, credentials?, requestTimeoutMs?,
  *                          connectionTimeoutMs?, env?, retry?, rateLimit? }
  *     Credentials and region come from the SDK default chain unless given. Endpoint override:
- *     endpointUrl > AWS_ENDPOINT_URL_<EC2|CLOUDWATCH_LOGS|S3> > AWS_ENDPOINT_URL (LocalStack, moto).
- *   createEc2Client(conn) / createLogsClient(conn) / createS3Client(conn): AwsClientHandle<Client>
+ *     endpointUrl > AWS_ENDPOINT_URL_<EC2|CLOUDWATCH_LOGS|S3|CLOUDFORMATION> > AWS_ENDPOINT_URL (LocalStack, moto).
+ *   createEc2Client(conn) / createLogsClient(conn) / createS3Client(conn) / createCloudFormationClient(conn):
+ *     AwsClientHandle<Client>
  *     (call `handle.client.destroy()` when done). SDK retries are off; every call goes through
  *     callAws(handle, operation, command, { signal?, retry?, limiter? }) — retried per retry.ts,
  *     failures thrown as AwsSourceError.
@@ -45,6 +46,14 @@
  *   runInsightsQuery(logs, { logGroupNames, startTime, endTime (ms), query, signal?, onProgress? }): Promise<InsightsResult>
  *   insightsRowsToAggregates(rows): { aggregates: FlowAggregate[], problems: string[] }
  *
+ * CloudFormation (cloudformation.ts) — code ↔ deployed links for templates with a stack name:
+ *   listStackResources(cfn, { stackName, resourceTypes?, signal?, onPage? }): Promise<DeployedStackResource[]>
+ *     ListStackResources, every NextToken page; { LogicalResourceId, PhysicalResourceId?, ResourceType,
+ *     ResourceStatus?, StackName } — what src/core/iac's linkCloudFormationStack takes. A missing
+ *     stack: AwsSourceError 'not-found' naming the stack and cloudformation:ListStackResources.
+ *   fetchStackResources(conn, { stackName, ... })   (client made and destroyed)
+ *   physicalIdsByLogicalId(resources, type = 'AWS::EC2::SecurityGroup'): Map<logical id, physical id>
+ *
  * One-call helpers for the `flows` command:
  *   aggregateFromCloudWatch(conn, { logGroupNames?, flowLogIds?, startTime, endTime (ms), ... })
  *     without log groups: every CloudWatch flow log DescribeFlowLogs finds, each with its LogFormat.
@@ -67,6 +76,7 @@ export * from './flowlog-discovery';
 export * from './cloudwatch';
 export * from './s3';
 export * from './insights';
+export * from './cloudformation';
 
 /** Connection options from CLI flags / settings (empty strings mean "not set"). */
 export function connectionFromFlags(
