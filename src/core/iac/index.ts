@@ -20,6 +20,8 @@
  *   rules, getRule(id), runRules(model, opts), describeRule(rule|id), ruleDocMarkdown(rule)  the catalogue
  *   linkDeployed(groups, inputs), linkFromTerraformState, linkFromStackResources, linkByInventory,
  *        linkCloudFormationStack(groups, stack, fetch)  code → sg-… ids with the match method
+ *   stackBindingInput(binding, resources), stackBindingProblems(groups, binding, resources)
+ *        a template bound to its stack ({ template, stack }): the link input, and what it cannot link
  *   toSarif(findings, rules, opts?)           SARIF 2.1.0
  *   findElement(model, id)                    a model element by the id carried in Finding.elementIds
  *
@@ -38,8 +40,8 @@ export { analyzeText, analyzeTerraformModule, analyzeCloudFormation, analyzeFile
 export type { AnalysisResult, AnalyzeOptions, SourceText, IacFileKind } from './analyze';
 export { scanPaths, relativePath } from './scan';
 export type { ScanOptions, ScanResult } from './scan';
-export { linkDeployed, linkFromTerraformState, linkFromStackResources, linkByInventory, linkCloudFormationStack, stateInstances } from './links';
-export type { DeployLink, LinkMethod, LinkInputs, TerraformStateInput, StackResourcesInput, StackResource } from './links';
+export { linkDeployed, linkFromTerraformState, linkFromStackResources, linkByInventory, linkCloudFormationStack, stackBindingInput, stackBindingProblems, stateInstances } from './links';
+export type { DeployLink, LinkMethod, LinkInputs, TerraformStateInput, StackResourcesInput, StackResource, StackBinding } from './links';
 export { isCloudFormationText } from './cloudformation/parse';
 export { rules, getRule, runRules, describeRule, atLeast, isSeverity, docsPath, natPrices } from '../rules';
 export { ruleDocMarkdown } from '../rules/docs';

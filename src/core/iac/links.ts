@@ -2,8 +2,9 @@
  * Links from security groups in code to the deployed ones (sg-… ids), so flows and costs can be
  * shown on the code. Three methods, in order of trust, each recorded on the link:
  *  - 'terraform-state': terraform.tfstate (v4) or `terraform show -json` output — address → id;
- *  - 'cloudformation-stack': `aws cloudformation describe-stack-resources` output (or a callback
- *    fetching it) — logical id → physical id;
+ *  - 'cloudformation-stack': `aws cloudformation describe-stack-resources` output, or the stack a
+ *    template is bound to (StackBinding; resources from ListStackResources, fetched by the caller
+ *    or through a callback) — logical id → physical id;
  *  - 'name-vpc-tags': fallback against an Inventory — group name (+ VPC) or the
  *    aws:cloudformation:logical-id / Name tags, accepted only when exactly one group matches.
  * Pure: callers hand in the parsed JSON.
@@ -38,6 +39,8 @@ export interface StackResource {
   LogicalResourceId: string;
   PhysicalResourceId?: string;
   ResourceType?: string;
+  /** A DELETE_COMPLETE resource is not linked. */
+  ResourceStatus?: string;
   StackName?: string;
 }
 
@@ -128,15 +131,63 @@ export function linkFromTerraformState(groups: SecurityGroupModel[], input: Terr
   return out;
 }
 
+function stackList(json: unknown): StackResource[] {
+  const root = obj(json);
+  return (Array.isArray(json) ? json : root && Array.isArray(root.StackResources) ? root.StackResources : []) as StackResource[];
+}
+
+const SG_TYPE = 'AWS::EC2::SecurityGroup';
+
+/** The stack's resource for a template's security group: same logical id, a group, not deleted. */
+function stackResourceFor(list: StackResource[], logicalId: string): StackResource | undefined {
+  return list.find((x) => x && x.LogicalResourceId === logicalId && (!x.ResourceType || x.ResourceType === SG_TYPE) && x.ResourceStatus !== 'DELETE_COMPLETE');
+}
+
 export function linkFromStackResources(groups: SecurityGroupModel[], input: StackResourcesInput): DeployLink[] {
-  const root = obj(input.json);
-  const list = (Array.isArray(input.json) ? input.json : root && Array.isArray(root.StackResources) ? root.StackResources : []) as StackResource[];
+  const list = stackList(input.json);
   const out: DeployLink[] = [];
   for (const g of groups) {
     if (g.format !== 'cloudformation') continue;
     if (input.template !== undefined && g.file !== input.template) continue;
-    const r = list.find((x) => x && x.LogicalResourceId === g.address && (!x.ResourceType || x.ResourceType === 'AWS::EC2::SecurityGroup'));
+    const r = stackResourceFor(list, g.address);
     if (r?.PhysicalResourceId) out.push({ groupId: g.id, address: g.address, deployedId: r.PhysicalResourceId, method: 'cloudformation-stack', source: input.source, ...(r.StackName ? { detail: `stack ${r.StackName}` } : {}) });
+  }
+  return out;
+}
+
+/** A template file bound to the stack deployed from it (setting egressLens.cloudFormation.stacks, `--cfn-stack`). */
+export interface StackBinding {
+  /** Path of the template, as the analysis names its files. */
+  template: string;
+  stack: string;
+}
+
+/** The link input of a binding, from the stack's resources (ListStackResources / describe-stack-resources). */
+export function stackBindingInput(binding: StackBinding, resources: StackResource[]): StackResourcesInput {
+  return { source: `stack:${binding.stack}`, json: resources.map((r) => (r.StackName ? r : { ...r, StackName: binding.stack })), template: binding.template };
+}
+
+/**
+ * What a binding could not link, one message per security group of the template (or one for the
+ * template when it has none): a group the stack does not have (template newer than the stack, or
+ * the wrong stack), has under another type, or has without a physical id (creation failed).
+ */
+export function stackBindingProblems(groups: SecurityGroupModel[], binding: StackBinding, resources: StackResource[]): { file: string; message: string }[] {
+  const mine = groups.filter((g) => g.format === 'cloudformation' && g.file === binding.template);
+  if (!mine.length) return [{ file: binding.template, message: `stack ${binding.stack} is configured for this file, but it has no AWS::EC2::SecurityGroup resources to link` }];
+  const out: { file: string; message: string }[] = [];
+  for (const g of mine) {
+    const r = stackResourceFor(resources, g.address);
+    if (r?.PhysicalResourceId) continue;
+    const other = resources.find((x) => x && x.LogicalResourceId === g.address);
+    const why = r
+      ? `has no physical id${r.ResourceStatus ? ` (status ${r.ResourceStatus})` : ''}`
+      : other && other.ResourceStatus === 'DELETE_COMPLETE'
+        ? 'was deleted from the stack'
+        : other
+          ? `has type ${other.ResourceType ?? '(none)'} in the stack, not ${SG_TYPE}`
+          : 'is not a resource of the stack (the template may be newer than the stack, or the stack name wrong)';
+    out.push({ file: binding.template, message: `${g.address}: not linked to stack ${binding.stack}: logical id ${g.address} ${why}` });
   }
   return out;
 }
@@ -149,7 +200,8 @@ export async function linkCloudFormationStack(
   template?: string,
 ): Promise<DeployLink[]> {
   const list = await fetch(stackName);
-  return linkFromStackResources(groups, { source: `stack:${stackName}`, json: list, ...(template !== undefined ? { template } : {}) });
+  if (template !== undefined) return linkFromStackResources(groups, stackBindingInput({ template, stack: stackName }, list));
+  return linkFromStackResources(groups, { source: `stack:${stackName}`, json: list.map((r) => (r.StackName ? r : { ...r, StackName: stackName })) });
 }
 
 function tag(sg: SecurityGroup, key: string): string | undefined {
@@ -213,8 +265,7 @@ export function linkDeployed(groups: SecurityGroupModel[], inputs: LinkInputs): 
   }
   for (const s of inputs.stackResources ?? []) {
     out.push(...linkFromStackResources(groups, s));
-    const list = (Array.isArray(s.json) ? s.json : (obj(s.json)?.StackResources as unknown[]) ?? []) as StackResource[];
-    for (const r of list) if (r.ResourceType === 'AWS::EC2::VPC' && r.PhysicalResourceId) vpcIds.set(r.LogicalResourceId, r.PhysicalResourceId);
+    for (const r of stackList(s.json)) if (r.ResourceType === 'AWS::EC2::VPC' && r.PhysicalResourceId) vpcIds.set(r.LogicalResourceId, r.PhysicalResourceId);
   }
   if (inputs.inventory) {
     const linked = new Set(out.map((l) => l.groupId));

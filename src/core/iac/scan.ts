@@ -1,7 +1,8 @@
 /**
  * The IO edge of the IaC analysis: walks files and directories, reads Terraform (.tf, .tfvars),
  * CloudFormation templates (found by content), Terraform state / `terraform show -json` output and
- * `describe-stack-resources` exports, then analyses (analyze.ts) and links (links.ts). Paths in
+ * `describe-stack-resources` exports, then analyses (analyze.ts) and links (links.ts), with the
+ * stacks of templates bound to one (`stackBindings`, read through a callback). Paths in
  * the result are relative to `cwd` when they lie under it. Cancellable with `signal`.
  */
 import { promises as fsp } from 'node:fs';
@@ -10,7 +11,18 @@ import type { Inventory } from '../model/inventory';
 import type { SourceError } from '../model/flows';
 import type { RuleOptions } from '../rules';
 import { analyzeFiles, detectIacKind, dirOf, type SourceText } from './analyze';
-import { isStackResourcesJson, isTerraformStateJson, linkDeployed, type DeployLink, type StackResourcesInput, type TerraformStateInput } from './links';
+import {
+  isStackResourcesJson,
+  isTerraformStateJson,
+  linkDeployed,
+  stackBindingInput,
+  stackBindingProblems,
+  type DeployLink,
+  type StackBinding,
+  type StackResource,
+  type StackResourcesInput,
+  type TerraformStateInput,
+} from './links';
 import type { Finding, IacModel } from './model';
 import { initTerraform, type IacInitOptions } from './terraform/parser';
 
@@ -24,6 +36,10 @@ export interface ScanOptions {
   inventory?: Inventory;
   stackResources?: StackResourcesInput[];
   terraformStates?: TerraformStateInput[];
+  /** Templates bound to the stacks deployed from them (paths relative to `cwd` or absolute). */
+  stackBindings?: StackBinding[];
+  /** Reads a stack's resources (the CLI passes the AWS source's fetchStackResources); needed with stackBindings. Its errors propagate. */
+  fetchStackResources?: (stackName: string, signal?: AbortSignal) => Promise<StackResource[]>;
   signal?: AbortSignal;
   onProgress?: (p: { files: number; path: string }) => void;
   init?: IacInitOptions;
@@ -139,6 +155,22 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   const keep = (file: string): boolean => dirsRequested || !explicitRel.size || explicitRel.has(file) || !/\.(tf|tfvars)$/i.test(file);
   const findings = result.findings.filter((f) => keep(f.file));
   for (const p of result.problems) if (p.severity === 'error') errors.push({ file: p.file, message: p.range ? `line ${p.range.start.line + 1}: ${p.message}` : p.message });
+  if (opts.links !== false && opts.stackBindings?.length) {
+    if (!opts.fetchStackResources) throw new Error('scanPaths: stackBindings given without fetchStackResources');
+    const fetched = new Map<string, Promise<StackResource[]>>();
+    const analysed = new Set(result.model.files);
+    for (const b of opts.stackBindings) {
+      const binding = { template: relativePath(cwd, path.resolve(cwd, b.template)), stack: b.stack };
+      if (!analysed.has(binding.template)) {
+        errors.push({ file: binding.template, message: `stack ${b.stack} is configured for this file, but it is not a CloudFormation template among the scanned files` });
+        continue;
+      }
+      if (!fetched.has(b.stack)) fetched.set(b.stack, opts.fetchStackResources(b.stack, opts.signal));
+      const resources = await fetched.get(b.stack)!;
+      stacks.push(stackBindingInput(binding, resources));
+      errors.push(...stackBindingProblems(result.model.groups, binding, resources));
+    }
+  }
   const links = opts.links === false ? [] : linkDeployed(result.model.groups, { terraformStates: states, stackResources: stacks, ...(opts.inventory ? { inventory: opts.inventory } : {}) });
   const files = result.model.files.filter((f) => keep(f));
   return { findings, files, resources: result.model.resourceCount, errors, links, model: result.model };
