@@ -255,7 +255,10 @@ export interface LinkInputs {
   inventory?: Inventory;
 }
 
-/** All methods, most trusted first; a group linked by state or stack is not re-linked by the fallback. */
+/**
+ * All methods, most trusted first; a group linked by state or stack is not re-linked by the
+ * fallback, and a group linked by the stack its template is bound to not by unbound exports.
+ */
 export function linkDeployed(groups: SecurityGroupModel[], inputs: LinkInputs): DeployLink[] {
   const out: DeployLink[] = [];
   const vpcIds = new Map<string, string>();
@@ -263,8 +266,13 @@ export function linkDeployed(groups: SecurityGroupModel[], inputs: LinkInputs): 
     out.push(...linkFromTerraformState(groups, s));
     for (const i of stateInstances(s.json)?.instances ?? []) if (i.type === 'aws_vpc' || i.type === 'aws_default_vpc') vpcIds.set(i.address, i.id);
   }
-  for (const s of inputs.stackResources ?? []) {
-    out.push(...linkFromStackResources(groups, s));
+  // A template bound to its stack is linked by that stack only, not also by exports found beside it.
+  const stackInputs = [...(inputs.stackResources ?? [])].sort((a, b) => Number(a.template === undefined) - Number(b.template === undefined));
+  const boundGroups = new Set<string>();
+  for (const s of stackInputs) {
+    const links = linkFromStackResources(groups, s);
+    if (s.template !== undefined) for (const l of links) boundGroups.add(l.groupId);
+    out.push(...(s.template !== undefined ? links : links.filter((l) => !boundGroups.has(l.groupId))));
     for (const r of stackList(s.json)) if (r.ResourceType === 'AWS::EC2::VPC' && r.PhysicalResourceId) vpcIds.set(r.LogicalResourceId, r.PhysicalResourceId);
   }
   if (inputs.inventory) {

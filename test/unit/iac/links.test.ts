@@ -108,6 +108,16 @@ describe('links from a stack bound to its template', () => {
     assert.deepEqual(links.map((l) => `${l.address}=${l.deployedId} ${l.method}`), ['Web=sg-0web cloudformation-stack', 'Db=sg-0db cloudformation-stack', 'New=sg-tagged-new name-vpc-tags']);
   });
 
+  it('the stack a template is bound to wins over an unbound describe-stack-resources export', () => {
+    const exported = { source: 'exports/stack-resources.json', json: { StackResources: [{ LogicalResourceId: 'Web', PhysicalResourceId: 'sg-0old', ResourceType: 'AWS::EC2::SecurityGroup', StackName: 'app-staging' }] } };
+    const links = linkDeployed([...groups, ...other], { stackResources: [exported, stackBindingInput(binding, resources)] });
+    assert.deepEqual(links.map((l) => `${l.groupId.split('#')[0]} ${l.address}=${l.deployedId} ${l.source}`), [
+      'infra/app.yaml Web=sg-0web stack:app-prod',
+      'infra/app.yaml Db=sg-0db stack:app-prod',
+      'infra/other.yaml Web=sg-0old exports/stack-resources.json',
+    ]);
+  });
+
   it('says which groups the stack cannot link, and why', () => {
     assert.deepEqual(stackBindingProblems(groups, binding, resources), [
       { file: 'infra/app.yaml', message: 'New: not linked to stack app-prod: logical id New is not a resource of the stack (the template may be newer than the stack, or the stack name wrong)' },
