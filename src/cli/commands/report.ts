@@ -5,8 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError, type Command } from '../command';
-import { parseFlags } from '../options';
-import { atLeast, isSeverity, scanPaths, type ScanResult } from '../../core/iac';
+import { parseCfnStackFlags, parseFlags } from '../options';
+import { atLeast, isSeverity, scanPaths, type ScanResult, type StackBinding } from '../../core/iac';
 import type { Severity } from '../../core/model/flows';
 import { loadInventoryFiles } from '../../core/sources/inventory-files';
 import { toEditorAnalysis } from '../../core/analysis/editor-analysis';
@@ -21,7 +21,7 @@ import {
 } from '../../core/analysis/editor-report';
 import { reportsToHtml } from '../../core/report/html';
 import { parseFlowsArgs, runFlows, type FlowsRun } from './flows';
-import { scanJson } from './scan';
+import { scanJson, stackOptions } from './scan';
 
 const FORMATS = ['md', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -45,6 +45,9 @@ Options:
   --private-cidr C  extra private network (repeatable)
   --start ISO       window start;  --end ISO  window end
   --fail-on SEV     exit 1 when a finding is at or above SEV (critical|high|medium|low|info)
+  --cfn-stack T=STACK  link template T's security groups to its deployed stack
+                    (cloudformation:ListStackResources); repeatable. With --profile NAME,
+                    --endpoint-url URL; --region R also selects the AWS region
   -h, --help        this text
 
 Example: egress-lens report samples/demo --format html --out report.html
@@ -59,6 +62,8 @@ interface ReportOptions {
   flowlogs?: string;
   failOn?: Severity;
   flowArgs: string[];
+  stacks: StackBinding[];
+  aws: { profile?: string; region?: string; endpointUrl?: string };
 }
 
 function parse(argv: string[]): ReportOptions {
@@ -73,6 +78,9 @@ function parse(argv: string[]): ReportOptions {
     start: { type: 'string' },
     end: { type: 'string' },
     'fail-on': { type: 'string' },
+    'cfn-stack': { type: 'string', multiple: true },
+    profile: { type: 'string' },
+    'endpoint-url': { type: 'string' },
   });
   const v = parsed.values;
   if (parsed.positionals.length !== 1) throw new UsageError('give exactly one workspace folder');
@@ -90,6 +98,8 @@ function parse(argv: string[]): ReportOptions {
     flowlogs: v.flowlogs,
     failOn: v['fail-on'] as Severity | undefined,
     flowArgs,
+    stacks: parseCfnStackFlags(v['cfn-stack']),
+    aws: { profile: v.profile, region: v.region, endpointUrl: v['endpoint-url'] },
   };
 }
 
@@ -101,14 +111,14 @@ export interface ReportRun {
   intro: string[];
 }
 
-export async function runReport(o: ReportOptions, cwd: string): Promise<ReportRun> {
+export async function runReport(o: ReportOptions, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<ReportRun> {
   const ws = path.resolve(cwd, o.workspace);
   if (!existsSync(ws) || !statSync(ws).isDirectory()) throw new InputError(`workspace ${o.workspace}: not a folder`);
   const inventoryDir = o.inventory ?? (existsSync(path.join(ws, 'inventory')) ? path.join(ws, 'inventory') : undefined);
   const flowDir = o.flowlogs ?? (existsSync(path.join(ws, 'flowlogs')) ? path.join(ws, 'flowlogs') : undefined);
 
   const inventory = inventoryDir ? (await loadInventoryFiles(path.resolve(cwd, inventoryDir))).inventory : undefined;
-  const scan = await scanPaths([ws], { cwd, inventory });
+  const scan = await scanPaths([ws], { cwd, inventory, ...stackOptions(o.stacks, o.aws, { cwd, env }) });
 
   let flows: FlowsRun | null = null;
   if (flowDir) {
@@ -142,7 +152,7 @@ export const reportCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const o = parse(argv);
-    const run = await runReport(o, io.cwd);
+    const run = await runReport(o, io.cwd, io.env);
     const title = `Egress Lens report — ${path.basename(path.resolve(io.cwd, o.workspace))}`;
     let text: string;
     if (o.format === 'json') {

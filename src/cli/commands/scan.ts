@@ -2,11 +2,12 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError, type Command } from '../command';
-import { parseFlags } from '../options';
-import { atLeast, isSeverity, rules, scanPaths, toSarif, type Finding, type ScanResult } from '../../core/iac';
+import { parseCfnStackFlags, parseFlags } from '../options';
+import { atLeast, isSeverity, rules, scanPaths, toSarif, type Finding, type ScanOptions, type ScanResult, type StackBinding } from '../../core/iac';
 import type { RuleOptions } from '../../core/rules';
 import type { Severity } from '../../core/model/flows';
 import { loadInventoryFiles } from '../../core/sources/inventory-files';
+import { connectionFromFlags, fetchStackResources } from '../../core/sources/aws';
 
 const FORMATS = ['json', 'table', 'csv', 'sarif', 'md'] as const;
 type Format = (typeof FORMATS)[number];
@@ -32,6 +33,13 @@ Options:
                        that state files do not cover by name + VPC + tags
   --no-links           do not read state files / stack exports for deployed ids
   -h, --help           this text
+
+CloudFormation stacks (AWS credentials from the SDK default chain: environment, ~/.aws, SSO, role):
+  --cfn-stack T=STACK  link the security groups of template T to the stack deployed from it:
+                       each AWS::EC2::SecurityGroup logical id → the stack's sg-… id
+                       (cloudformation:ListStackResources); repeatable, one per template
+  --profile NAME       AWS profile;  --region R  also selects the AWS region
+  --endpoint-url URL   endpoint override (LocalStack, moto); AWS_ENDPOINT_URL works too
 
 Suppress a finding in code with a reason:
   Terraform        # egress-lens:ignore EL001 bastion is reachable only through the VPN
@@ -150,6 +158,31 @@ export function scanMarkdown(result: ScanResult): string {
   return out.join('\n');
 }
 
+/**
+ * The scan options of `--cfn-stack` bindings: templates must exist; stacks are read with the
+ * flags' AWS connection, and an AWS failure (missing stack, missing IAM permission, no
+ * credentials) is an input error naming the stack and the IAM action. `report` uses it too.
+ */
+export function stackOptions(
+  bindings: StackBinding[],
+  flags: { profile?: string; region?: string; endpointUrl?: string },
+  io: { cwd: string; env: NodeJS.ProcessEnv },
+): Pick<ScanOptions, 'stackBindings' | 'fetchStackResources'> {
+  if (!bindings.length) return {};
+  for (const b of bindings) if (!existsSync(path.resolve(io.cwd, b.template))) throw new InputError(`--cfn-stack ${b.template}=${b.stack}: ${b.template}: no such file`);
+  const conn = connectionFromFlags(flags, io.env);
+  return {
+    stackBindings: bindings,
+    fetchStackResources: async (stackName, signal) => {
+      try {
+        return await fetchStackResources(conn, { stackName, ...(signal ? { signal } : {}) });
+      } catch (err) {
+        throw new InputError(`--cfn-stack: ${(err as Error).message}`);
+      }
+    },
+  };
+}
+
 export const scanCommand: Command = {
   name: 'scan',
   summary: 'security-group findings in Terraform and CloudFormation',
@@ -165,6 +198,9 @@ export const scanCommand: Command = {
       'no-links': { type: 'boolean', default: false },
       region: { type: 'string' },
       inventory: { type: 'string' },
+      'cfn-stack': { type: 'string', multiple: true },
+      profile: { type: 'string' },
+      'endpoint-url': { type: 'string' },
     });
     const v = parsed.values;
     const format = v.format as Format;
@@ -180,7 +216,9 @@ export const scanCommand: Command = {
       if (loaded.errors.length && !loaded.files.length) throw new InputError(`--inventory: ${loaded.errors.map((e) => `${e.file}: ${e.message}`).join('; ')}`);
       inventory = loaded.inventory;
     }
-    const result = await scanPaths(parsed.positionals, { cwd: io.cwd, rules: ruleOptions, links: !v['no-links'], ...(inventory ? { inventory } : {}) });
+    const stacks = stackOptions(parseCfnStackFlags(v['cfn-stack']), { profile: v.profile, region: v.region, endpointUrl: v['endpoint-url'] }, io);
+    if (stacks.stackBindings && v['no-links']) throw new UsageError('--cfn-stack links groups to deployed ids; it cannot go with --no-links');
+    const result = await scanPaths(parsed.positionals, { cwd: io.cwd, rules: ruleOptions, links: !v['no-links'], ...(inventory ? { inventory } : {}), ...stacks });
     if (v['hide-suppressed']) result.findings = result.findings.filter((f) => !f.suppressed);
     if (!result.files.length) io.stderr(`egress-lens scan: no Terraform or CloudFormation files found in ${parsed.positionals.join(', ')}\n`);
     switch (format) {

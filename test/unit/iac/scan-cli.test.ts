@@ -103,6 +103,12 @@ describe('egress-lens scan', () => {
       [[WS, '--severity', 'EL001:low'], /expected ID=SEVERITY/],
       [['no/such/dir'], /no\/such\/dir: no such file or directory/],
       [[], /at least one file or directory/],
+      [[WS, '--cfn-stack', 'cfn/template.yaml'], /--cfn-stack: expected TEMPLATE=STACK \(e\.g\. infra\/app\.yaml=app-prod\), got 'cfn\/template\.yaml'/],
+      [[WS, '--cfn-stack', '=app-prod'], /--cfn-stack: expected TEMPLATE=STACK/],
+      [[WS, '--cfn-stack', `${WS}/cfn/template.yaml=9-lives`], /'9-lives' is not a CloudFormation stack name/],
+      [[WS, '--cfn-stack', `${WS}/cfn/template.yaml=a`, '--cfn-stack', `${WS}/cfn/template.yaml=b`], /cfn\/template\.yaml is bound to a stack twice/],
+      [[WS, '--cfn-stack', 'cfn/nope.yaml=app-prod'], /--cfn-stack cfn\/nope\.yaml=app-prod: cfn\/nope\.yaml: no such file/],
+      [[WS, '--cfn-stack', `${WS}/cfn/template.yaml=app-prod`, '--no-links'], /cannot go with --no-links/],
     ];
     for (const [args, re] of cases) {
       const r = await run(args);
@@ -125,5 +131,25 @@ describe('scanPaths', () => {
     const r = await scanPaths([WS], { onProgress: (p) => seen.push(p.path) });
     assert.ok(seen.length >= r.files.length);
     assert.ok(seen.includes(`${WS}/tf/main.tf`));
+  });
+  it('stack bindings: fetches each stack once, links the bound template, and says what it could not link', async () => {
+    const { scanPaths } = await import('../../../src/core/iac');
+    const asked: string[] = [];
+    const r = await scanPaths([WS], {
+      links: true,
+      stackBindings: [
+        { template: `${WS}/cfn/template.yaml`, stack: 'app-prod' },
+        { template: `${WS}/tf/main.tf`, stack: 'app-prod' },
+        { template: `${WS}/cfn/stack-resources.json`, stack: 'other' },
+      ],
+      fetchStackResources: async (name) => (asked.push(name), [{ LogicalResourceId: 'Db', PhysicalResourceId: 'sg-0stack', ResourceType: 'AWS::EC2::SecurityGroup' }]),
+    });
+    assert.deepEqual(asked, ['app-prod'], 'one call per stack; none for a file that is not a template');
+    assert.deepEqual(r.links.filter((l) => l.method === 'cloudformation-stack').map((l) => `${l.address}=${l.deployedId} ${l.source}`), ['Db=sg-0stack stack:app-prod']);
+    assert.deepEqual(r.errors.filter((e) => /stack/.test(e.message)), [
+      { file: `${WS}/tf/main.tf`, message: 'stack app-prod is configured for this file, but it has no AWS::EC2::SecurityGroup resources to link' },
+      { file: `${WS}/cfn/stack-resources.json`, message: 'stack other is configured for this file, but it is not a CloudFormation template among the scanned files' },
+    ]);
+    await assert.rejects(scanPaths([WS], { stackBindings: [{ template: `${WS}/cfn/template.yaml`, stack: 'x' }] }), /stackBindings given without fetchStackResources/);
   });
 });
