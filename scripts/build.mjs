@@ -1,4 +1,5 @@
-// Bundles the extension and the CLI with esbuild, and copies the tree-sitter grammars beside them.
+// Bundles the extension, the CLI and their worker threads with esbuild, and copies the tree-sitter
+// grammars beside them.
 //   node scripts/build.mjs            development build (source maps, not minified)
 //   node scripts/build.mjs --release  minified, for `npm run package`
 import * as esbuild from 'esbuild';
@@ -40,6 +41,9 @@ await Promise.all([
   ...(existsSync(join(root, 'src/core/flowlogs/worker.ts'))
     ? [esbuild.build({ ...common, entryPoints: ['src/core/flowlogs/worker.ts'], outfile: 'dist/flowlog-worker.js' })]
     : []),
+  // The editor's analysis worker (src/core/analysis/analysis-host.ts starts it). It holds the flow
+  // engine too, whose own workers it finds beside itself: dist/flowlog-worker.js.
+  esbuild.build({ ...common, entryPoints: ['src/core/analysis/analysis-worker.ts'], outfile: 'dist/analysis-worker.js' }),
 ]);
 chmodSync(join(out, 'cli.js'), 0o755);
 

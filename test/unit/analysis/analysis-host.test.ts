@@ -1,0 +1,142 @@
+// AnalysisHost: the editor's flow data and analysis on a worker thread (a real one: the worker
+// runs src/core/analysis/analysis-worker.ts through tsx), against the same work done in process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnalysisHost, AnalysisWorkerError } from '../../../src/core/analysis/analysis-host';
+import { forEditor } from '../../../src/core/analysis/analysis-store';
+import { analyze, loadFlowFiles, loadInventoryPath } from '../../../src/core/analysis/editor-load';
+import type { Progress } from '../../../src/core/model/flows';
+
+const demo = join(__dirname, '..', '..', '..', 'samples', 'demo');
+const flowDir = join(demo, 'flowlogs');
+const invDir = join(demo, 'inventory');
+
+/** The demo's flow-log files, each copied `times` times into a temp folder (a load that takes a while). */
+function manyFiles(times: number): string {
+  const out = mkdtempSync(join(tmpdir(), 'egress-lens-host-'));
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.push(p);
+    }
+  };
+  walk(flowDir);
+  for (let i = 0; i < times; i++) for (const [j, f] of files.entries()) copyFileSync(f, join(out, `copy${i}-${j}.log.gz`));
+  return out;
+}
+
+test('worker and in-process hosts give the in-process analyze() result; summaries carry no aggregates', async () => {
+  const inv = await loadInventoryPath(invDir);
+  const direct = await loadFlowFiles([flowDir]);
+  const want = forEditor(analyze(direct.aggregates, inv.inventory, { prices: { natGatewayPerGb: 0.09 } }));
+  assert.ok(want.flows.length > 100);
+
+  for (const mode of ['worker', 'in-process'] as const) {
+    const host = new AnalysisHost({ mode });
+    try {
+      assert.equal(host.mode, mode);
+      const progress: Progress[] = [];
+      const summary = await host.loadFiles('files:demo', [flowDir], { onProgress: (p) => progress.push(p) });
+      assert.deepEqual(summary, { counts: direct.counts, skipped: direct.skipped, errors: direct.errors, files: direct.files, window: direct.window, aggregates: direct.aggregates.length });
+      assert.ok(progress.length > 0 && progress.at(-1)!.records > 0, `${mode}: progress reported`);
+      const loadedInv = await host.loadInventory(invDir);
+      assert.deepEqual({ ...loadedInv, inventory: { ...loadedInv.inventory, fetchedAt: '' } }, { ...inv, inventory: { ...inv.inventory, fetchedAt: '' } });
+      const got = await host.analyze({ prices: { natGatewayPerGb: 0.09 } });
+      assert.deepEqual(got, want, `${mode}: same analysis`);
+      // Flows carry the EditorFlow fields only (evidence, matched rules and cost breakdown stay behind).
+      assert.ok(!('matchedRules' in got.flows[0]) && !('cost' in got.flows[0]));
+    } finally {
+      await host.dispose();
+    }
+  }
+  // Flow aggregation is the same, but the full labelled flows do differ from the slim ones.
+  assert.ok('matchedRules' in analyze(direct.aggregates, inv.inventory).flows[0]);
+});
+
+test('sources add up like one load; CloudWatch-style aggregates posted in; a source can be replaced and removed', async () => {
+  const inv = await loadInventoryPath(invDir);
+  const direct = await loadFlowFiles([flowDir]);
+  const host = new AnalysisHost({ mode: 'worker' });
+  try {
+    await host.setInventory(inv.inventory);
+    await host.loadFiles('files:a', [flowDir]);
+    await host.putAggregates('cloudwatch:/aws/vpc/flow', direct.aggregates);
+    assert.deepEqual(await host.analyze(), forEditor(analyze([...direct.aggregates, ...direct.aggregates], inv.inventory)));
+    await host.putAggregates('cloudwatch:/aws/vpc/flow', []);
+    assert.deepEqual(await host.analyze(), forEditor(analyze(direct.aggregates, inv.inventory)));
+    assert.equal(await host.removeSource('files:a'), true);
+    assert.equal((await host.analyze()).flows.length, 0);
+  } finally {
+    await host.dispose();
+  }
+});
+
+test('no worker script beside the module: the host runs in process', async () => {
+  const empty = mkdtempSync(join(tmpdir(), 'egress-lens-noworker-'));
+  try {
+    const host = new AnalysisHost({ workerDir: empty });
+    assert.equal(host.mode, 'in-process');
+    await host.loadFiles('files:demo', [flowDir]);
+    assert.ok((await host.analyze()).flows.length > 0);
+    assert.throws(() => new AnalysisHost({ mode: 'worker', workerDir: empty }), /analysis worker script not found/);
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('cancelling a load aborts the engine in the worker; the source keeps what it had', async () => {
+  const dir = manyFiles(40);
+  const host = new AnalysisHost({ mode: 'worker' });
+  try {
+    await host.loadInventory(invDir);
+    const before = await host.loadFiles('files:x', [flowDir]);
+    const want = await host.analyze();
+
+    const ac = new AbortController();
+    const progress: Progress[] = [];
+    const load = host.loadFiles('files:x', [dir], {
+      signal: ac.signal,
+      onProgress: (p) => {
+        progress.push(p);
+        ac.abort();
+      },
+    });
+    await assert.rejects(load, (err: Error) => err.name === 'AbortError' && err === ac.signal.reason);
+    assert.ok(progress.length >= 1 && progress[0].files < 12 * 40, 'stopped part-way');
+    assert.deepEqual(await host.analyze(), want, 'the earlier load of the source is still what is analysed');
+    assert.ok(before.counts.lines > 0);
+
+    // Already aborted: nothing is posted, the promise rejects at once.
+    await assert.rejects(host.loadFiles('files:y', [dir], { signal: AbortSignal.abort() }), { name: 'AbortError' });
+  } finally {
+    await host.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a worker that dies (out of memory) rejects what was pending with a clear error, and the next request gets a new worker', async () => {
+  const inv = await loadInventoryPath(invDir);
+  const direct = await loadFlowFiles([flowDir]);
+  const crashes: Error[] = [];
+  const host = new AnalysisHost({ mode: 'worker', resourceLimits: { maxOldGenerationSizeMb: 64 }, onCrash: (e) => crashes.push(e) });
+  try {
+    await host.setInventory(inv.inventory);
+    // 400k distinct aggregates (≈ 100 MB) into a 64 MB heap.
+    const big = Array.from({ length: 400_000 }, (_, i) => ({ ...direct.aggregates[i % direct.aggregates.length], srcport: i }));
+    const put = host.putAggregates('cloudwatch:big', big);
+    const queued = host.analyze();
+    await assert.rejects(put, (err: Error) => err instanceof AnalysisWorkerError && /analysis worker stopped: .*memory/i.test(err.message));
+    await assert.rejects(queued, AnalysisWorkerError, 'every pending request is rejected, none hangs');
+    assert.equal(crashes.length, 1);
+    // A fresh worker, given the last inventory again.
+    await host.loadFiles('files:demo', [flowDir]);
+    assert.deepEqual(await host.analyze(), forEditor(analyze(direct.aggregates, inv.inventory)));
+  } finally {
+    await host.dispose();
+  }
+});
