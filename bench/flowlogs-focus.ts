@@ -30,7 +30,7 @@ async function run(files: string[], workers: number, objects: boolean): Promise<
   }
   const out = {
     records: run.engine.counts.lines,
-    groups: run.engine.table.count,
+    groups: run.engine.table.groups,
     seconds: secs,
     cpuSeconds: (c.user + c.system) / 1e6,
     rssEngineMB: rssEngine,

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { FlowAggregate, Progress, RecordCounts, SkippedLine, SourceError } from '../model/flows';
 import { collectFiles, feedFile, type FileEntry } from '../sources/files';
 import { type EngineSnapshot, FlowEngine, type FlowRecord, type TransitGatewaySummary } from './engine';
@@ -118,7 +118,7 @@ export async function aggregateToEngine(
 /** Message from a worker. */
 export type WorkerMessage =
   | { type: 'progress'; records: number; bytes: number; files: number }
-  | { type: 'done'; snapshot: EngineSnapshot; table: SerializedTable | null; bytes: number }
+  | { type: 'done'; snapshot: EngineSnapshot; table: SerializedTable | null; bytes: number; partitioned: boolean }
   | { type: 'error'; message: string };
 
 export interface WorkerInput {
@@ -127,6 +127,8 @@ export interface WorkerInput {
   window?: TimeWindow;
   maxSkippedKept?: number;
   aggregate?: boolean;
+  /** Key-partitioned aggregation (partition.ts): this worker's partition and a port to each other worker (null at its own index). */
+  partition?: { index: number; count: number; peers: (MessagePort | null)[] };
 }
 
 /** The worker script: the bundled dist/flowlog-worker.js beside the bundle, else worker.ts via tsx. */
@@ -157,6 +159,17 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
     opts.onProgress?.(sum);
   };
   const running: Worker[] = [];
+  // Aggregating: one MessageChannel per pair of workers, so each can forward rows to the others.
+  const peers: (MessagePort | null)[][] = buckets.map(() => buckets.map(() => null));
+  if (opts.aggregate !== false) {
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const ch = new MessageChannel();
+        peers[i][j] = ch.port1;
+        peers[j][i] = ch.port2;
+      }
+    }
+  }
   const results = buckets.map(
     (b, i) =>
       new Promise<Extract<WorkerMessage, { type: 'done' }>>((resolve, reject) => {
@@ -166,8 +179,10 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
           window: opts.window,
           maxSkippedKept: opts.maxSkippedKept,
           aggregate: opts.aggregate,
+          partition: opts.aggregate === false ? undefined : { index: i, count: n, peers: peers[i] },
         };
-        const w = new Worker(script.file, { workerData: input, eval: script.eval ?? false });
+        const transferList = peers[i].filter((p): p is MessagePort => p !== null);
+        const w = new Worker(script.file, { workerData: input, eval: script.eval ?? false, transferList });
         running.push(w);
         let done = false;
         w.on('message', (m: WorkerMessage) => {
@@ -196,7 +211,11 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
     for (const p of results) {
       const m = await p;
       engine.mergeCounts(m.snapshot);
-      if (m.table && !engine.table.adopt(m.table)) engine.table.merge(m.table);
+      // Partitioned workers' tables are disjoint: appended without lookups.
+      if (m.table && !engine.table.adopt(m.table)) {
+        if (m.partitioned) engine.table.appendDisjoint(m.table);
+        else engine.table.merge(m.table);
+      }
       m.table = null;
       bytes += m.bytes;
     }

@@ -26,6 +26,7 @@
 import type { RecordCounts, SkippedLine, SourceError } from '../model/flows';
 import { ascii, eqBytes, Interner, isIPv6, parseIPv4, text } from './bytes';
 import { classifyFirstLine, DEFAULT_FIELDS, fieldSpec, normaliseFieldName } from './fields';
+import { Forwarder, partitionOf, type RowBatch } from './partition';
 import { ADDR_NONE, ADDR_V4, ADDR_V6, CTX_FIELDS, FlowTable, KS, NULL_PROTOCOL, VB, VS } from './table';
 
 /** One record as the `records` command prints it: AWS field names, numbers as numbers, `-` as null. */
@@ -205,7 +206,7 @@ export class FlowEngine {
   private readonly bPk = new Uint8Array(BATCH);
   private readonly bPktSrc = new Uint32Array(BATCH);
   private readonly bPktDst = new Uint32Array(BATCH);
-  private readonly bTok = new Int32Array(BATCH * 16);
+  private readonly bTok = new Int32Array(BATCH * 16 + 16);
   private readonly bPre = new Int32Array(BATCH);
   private readonly bBuf: Uint8Array[] = new Array<Uint8Array>(BATCH).fill(EMPTY);
   /** Kept so the prefetching loads are not optimised away. */
@@ -623,6 +624,44 @@ export class FlowEngine {
     const dst = dstKind === ADDR_V4 ? nums[sc.iDst] : dstKind === ADDR_V6 ? t.addrs.intern(buf, ts[sc.iDst], te[sc.iDst]) : 0;
     const ports = (sport < 0 ? 0 : sport) * 65536 + (dport < 0 ? 0 : dport);
     const pa = ((proto < 0 ? NULL_PROTOCOL : proto) * 4 + act) | (srcKind << 11) | (dstKind << 13);
+    const flags = sc.iFlags >= 0 && nums[sc.iFlags] > 0 ? nums[sc.iFlags] & 0xffff : 0;
+    const dirPath = dir | ((sc.iPath >= 0 && nums[sc.iPath] > 0 ? Math.min(nums[sc.iPath], 255) : 0) << 2);
+    let pk = 0;
+    let pktSrc = 0;
+    let pktDst = 0;
+    if (sc.iPktSrc >= 0 && akind[sc.iPktSrc] !== ADDR_NONE) {
+      pk = akind[sc.iPktSrc];
+      pktSrc = pk === ADDR_V4 ? nums[sc.iPktSrc] : t.addrs.intern(buf, ts[sc.iPktSrc], te[sc.iPktSrc]);
+    }
+    if (sc.iPktDst >= 0 && akind[sc.iPktDst] !== ADDR_NONE) {
+      const k = akind[sc.iPktDst];
+      pk |= k << 2;
+      pktDst = k === ADDR_V4 ? nums[sc.iPktDst] : t.addrs.intern(buf, ts[sc.iPktDst], te[sc.iPktDst]);
+    }
+    const ctx = sc.ctx;
+    const tok = this.bTok;
+    const fwd = this.fwd;
+    if (fwd !== null) {
+      // Partitioned over workers (partition.ts): a record of another worker's partition goes there as a row.
+      const p = partitionOf(srcKind === ADDR_V4 ? src : 0, dstKind === ADDR_V4 ? dst : 0, ports, pa, fwd.count);
+      if (p !== this.partIndex) {
+        const base = BATCH * 16; // scratch tokens, after the batch's
+        for (let k = 0; k < 8; k++) {
+          const f = ctx[k];
+          tok[base + 2 * k] = f >= 0 ? ts[f] : -1;
+          tok[base + 2 * k + 1] = f >= 0 ? te[f] : -1;
+        }
+        let c = this.ifaceCtx[iface] ?? 0;
+        if (c === 0 || !this.ctxMatches(c, buf, base)) {
+          c = this.ctxId(buf, base);
+          this.ifaceCtx[iface] = c;
+        }
+        const w4 = (pa | ((dirPath & 3) << 16) | ((dirPath >> 2) << 24)) >>> 0;
+        const w7 = (flags | ((pk & 3) << 16) | ((pk >> 2) << 18)) >>> 0;
+        fwd.add(p, iface, src, dst, ports, w4, start, end, w7, packets, bytes, c, pktSrc, pktDst);
+        return;
+      }
+    }
     // Queue the record; the table is updated a batch at a time (see applyBatch).
     const j = this.bN++;
     const h = FlowTable.hash(iface, src, dst, ports, pa);
@@ -636,22 +675,12 @@ export class FlowEngine {
     this.bBytes[j] = bytes;
     this.bStart[j] = start;
     this.bEnd[j] = end;
-    this.bFlags[j] = sc.iFlags >= 0 && nums[sc.iFlags] > 0 ? nums[sc.iFlags] & 0xffff : 0;
-    this.bDirPath[j] = dir | ((sc.iPath >= 0 && nums[sc.iPath] > 0 ? Math.min(nums[sc.iPath], 255) : 0) << 2);
-    let pk = 0;
-    if (sc.iPktSrc >= 0 && akind[sc.iPktSrc] !== ADDR_NONE) {
-      pk = akind[sc.iPktSrc];
-      this.bPktSrc[j] = pk === ADDR_V4 ? nums[sc.iPktSrc] : t.addrs.intern(buf, ts[sc.iPktSrc], te[sc.iPktSrc]);
-    }
-    if (sc.iPktDst >= 0 && akind[sc.iPktDst] !== ADDR_NONE) {
-      const k = akind[sc.iPktDst];
-      pk |= k << 2;
-      this.bPktDst[j] = k === ADDR_V4 ? nums[sc.iPktDst] : t.addrs.intern(buf, ts[sc.iPktDst], te[sc.iPktDst]);
-    }
+    this.bFlags[j] = flags;
+    this.bDirPath[j] = dirPath;
+    this.bPktSrc[j] = pktSrc;
+    this.bPktDst[j] = pktDst;
     this.bPk[j] = pk;
     // Context fields by position (start, end; -1 when the format lacks the field).
-    const ctx = sc.ctx;
-    const tok = this.bTok;
     const base = j * 16;
     for (let k = 0; k < 8; k++) {
       const f = ctx[k];
@@ -662,9 +691,26 @@ export class FlowEngine {
     if (this.bN === BATCH) this.applyBatch();
   }
 
-  /** Applies queued records to the table; call before reading the table. */
+  /** Applies queued records to the table (and sends rows queued for other partitions); call before reading the table. */
   flush(): void {
     if (this.bN > 0) this.applyBatch();
+    this.fwd?.flushAll();
+  }
+
+  private fwd: Forwarder | null = null;
+  private dvArena: DataView = new DataView(new ArrayBuffer(0));
+  private dvBuf: DataView = new DataView(new ArrayBuffer(0));
+  private dvBufSrc: Uint8Array = EMPTY;
+  private partIndex = 0;
+
+  /**
+   * Makes this engine one of `count` key-partitioned workers (partition.ts): records of partition
+   * `index` are summed here, the others are handed to `send` as row batches for their owners.
+   */
+  partitioned(index: number, count: number, send: (partition: number, batch: RowBatch) => void): Forwarder {
+    this.partIndex = index;
+    this.fwd = new Forwarder(this.table, count, send);
+    return this.fwd;
   }
 
   /**
@@ -733,7 +779,8 @@ export class FlowEngine {
       const nullMask = t.ctxNullMask(V[v + 3]);
       if (
         (nullMask !== 0 && this.presentCtx(buf, base, nullMask) !== 0) ||
-        (this.bPk[j] !== 0 && (K[o + 7] & 0xf0000) === 0) ||
+        ((this.bPk[j] & 3) !== 0 && (K[o + 7] & 0x30000) === 0) ||
+        ((this.bPk[j] & 12) !== 0 && (K[o + 7] & 0xc0000) === 0) ||
         ((dirPath & 3) !== 0 && (w & 0x30000) === 0) ||
         (dirPath >> 2 !== 0 && w >>> 24 === 0)
       ) {
@@ -807,7 +854,20 @@ export class FlowEngine {
         continue;
       }
       if (p + (b - a) > end) return false;
-      for (let i = a; i < b; i++) if (arena[p++] !== buf[i]) return false;
+      let i = a;
+      if (b - a >= 8) {
+        // Four bytes at a time (ids such as vpc-/subnet-/instance- are 12–24 bytes): this runs for
+        // every record forwarded to another partition's worker.
+        if (this.dvArena.buffer !== arena.buffer) this.dvArena = new DataView(arena.buffer, arena.byteOffset, arena.length);
+        if (this.dvBufSrc !== buf) {
+          this.dvBufSrc = buf;
+          this.dvBuf = new DataView(buf.buffer, buf.byteOffset, buf.length);
+        }
+        const da = this.dvArena;
+        const db = this.dvBuf;
+        for (; i + 4 <= b; i += 4, p += 4) if (da.getUint32(p, true) !== db.getUint32(i, true)) return false;
+      }
+      for (; i < b; i++) if (arena[p++] !== buf[i]) return false;
       if (p < end && arena[p] !== 32) return false;
     }
     return p === end;

@@ -93,11 +93,15 @@ export class FlowTable {
 
   /** Index of the group with this key, inserted (zeroed) when absent; sets `inserted`. */
   find(iface: number, src: number, dst: number, ports: number, pa: number): number {
+    if (this.parts.length) this.flatten();
+    if (this.stale) this.rebuildSlots();
     return this.findH(FlowTable.hash(iface, src, dst, ports, pa), iface, src, dst, ports, pa);
   }
 
   /** The slot pairs (group + 1, hash); length / 2 is a power of two. For prefetching only. */
   slotArray(): Int32Array {
+    if (this.parts.length) this.flatten();
+    if (this.stale) this.rebuildSlots();
     return this.slots;
   }
 
@@ -137,15 +141,8 @@ export class FlowTable {
   }
 
   private growGroups(): void {
-    const n = this.cap * 2;
-    const rows = new ArrayBuffer(n * 64);
-    new Uint8Array(rows).set(new Uint8Array(this.K.buffer, 0, this.count * 64));
-    this.K = new Uint32Array(rows);
-    this.V = new Float64Array(rows);
-    const m = new Uint32Array(n * 2);
-    m.set(this.M);
-    this.M = m;
-    this.cap = n;
+    this.resizeRows(this.cap * 2);
+    const n = this.cap;
     // Rehash from the old slots (they keep each hash): no row is read.
     const old = this.slots;
     let size = 8192;
@@ -165,10 +162,51 @@ export class FlowTable {
     this.mask = mask;
   }
 
+  /** Room for `n` groups (rows copied; the slot index is the caller's business). */
+  private resizeRows(n: number): void {
+    const rows = new ArrayBuffer(n * 64);
+    new Uint8Array(rows).set(new Uint8Array(this.K.buffer, 0, this.count * 64));
+    this.K = new Uint32Array(rows);
+    this.V = new Float64Array(rows);
+    const m = new Uint32Array(n * 2);
+    m.set(this.M.subarray(0, Math.min(this.M.length, n * 2)));
+    this.M = m;
+    this.cap = n;
+  }
+
+  /** True after appendDisjoint(): the slots miss the appended rows until rebuilt. */
+  private stale = false;
+
+  private rebuildSlots(): void {
+    this.stale = false;
+    let size = 8192;
+    while (size < this.cap * 2) size *= 2;
+    const slots = new Int32Array(size * 2);
+    const mask = size - 1;
+    const K = this.K;
+    for (let g = 0; g < this.count; g++) {
+      const o = g * KS;
+      const h = FlowTable.hash(K[o], K[o + 1], K[o + 2], K[o + 3], K[o + 4] & 0xffff);
+      let slot = h & mask;
+      while (slots[slot * 2] !== 0) slot = (slot + 1) & mask;
+      slots[slot * 2] = g + 1;
+      slots[slot * 2 + 1] = h;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+
   /** Interns a context (bytes of CTX_FIELDS joined by spaces) and notes whether it has a `-`. */
   internCtx(buf: Uint8Array, s: number, e: number, nullMask: number): number {
     const id = this.ctxs.intern(buf, s, e);
     if (id >= this.ctxNull.length) this.ctxNull[id] = nullMask;
+    return id;
+  }
+
+  /** Interns a context given as text (from another table). */
+  internCtxString(x: string): number {
+    const id = this.ctxs.internString(x);
+    if (id >= this.ctxNull.length) this.ctxNull[id] = nullMaskOf(x.split(' '));
     return id;
   }
 
@@ -201,11 +239,12 @@ export class FlowTable {
       return v;
     };
     for (let g = 0; g < this.count; g++) yield this.row(g, ctxOf(this.V[g * VS + VB + 3]));
+    for (const p of this.parts) yield* p.iterate();
   }
 
   /** All aggregates in one array, made at its final size (no copies while it grows). */
   toArray(): FlowAggregate[] {
-    const out = new Array<FlowAggregate>(this.count);
+    const out = new Array<FlowAggregate>(this.groups);
     let i = 0;
     for (const a of this.iterate()) out[i++] = a;
     return out;
@@ -272,6 +311,7 @@ export class FlowTable {
   }
 
   serialize(): SerializedTable {
+    if (this.parts.length) this.flatten();
     const n = this.count;
     const list = (it: Interner) => Array.from({ length: it.size }, (_, i) => it.get(i + 1));
     return {
@@ -315,40 +355,26 @@ export class FlowTable {
       this.mask = sent.length / 2 - 1;
       return true;
     }
-    let size = 8192;
-    while (size < cap * 2) size *= 2;
-    const slots = new Int32Array(size * 2);
-    const mask = size - 1;
-    for (let g = 0; g < t.count; g++) {
-      const o = g * KS;
-      const h = FlowTable.hash(K[o], K[o + 1], K[o + 2], K[o + 3], K[o + 4] & 0xffff);
-      let slot = h & mask;
-      while (slots[slot * 2] !== 0) slot = (slot + 1) & mask;
-      slots[slot * 2] = g + 1;
-      slots[slot * 2 + 1] = h;
-    }
-    this.slots = slots;
-    this.mask = mask;
+    this.rebuildSlots();
     return true;
   }
 
   /** Adds another table's groups (a worker's) into this one. */
   merge(t: SerializedTable): void {
-    const remap = (it: Interner, list: string[]) => {
-      const m = new Uint32Array(list.length + 1);
-      for (let i = 0; i < list.length; i++) m[i + 1] = it.internString(list[i]);
-      return m;
-    };
-    const mi = remap(this.ifaces, t.ifaces);
-    const ma = remap(this.addrs, t.addrs);
-    const mc = new Uint32Array(t.ctxs.length + 1);
-    for (let i = 0; i < t.ctxs.length; i++) {
-      mc[i + 1] = this.ctxs.internString(t.ctxs[i]);
-      if (mc[i + 1] >= this.ctxNull.length) this.ctxNull[mc[i + 1]] = nullMaskOf(t.ctxs[i].split(' '));
-    }
-    const K2 = t.cols.K as Uint32Array;
+    const r = new MergeRemap();
+    r.extend(this, t.ifaces, t.addrs, t.ctxs);
+    this.mergeRows(t.cols.K as Uint32Array, t.cols.M as Uint32Array, t.count, r);
+  }
+
+  /**
+   * Adds rows in this table's layout whose interned ids are another table's (mapped by `r`):
+   * a worker's table, or a batch of rows forwarded by another worker (partition.ts).
+   */
+  mergeRows(K2: Uint32Array, M2: Uint32Array, count: number, r: MergeRemap): void {
+    const mi = r.mi;
+    const ma = r.ma;
+    const mc = r.mc;
     const V2 = new Float64Array(K2.buffer, K2.byteOffset, K2.length / 2);
-    const M2 = t.cols.M as Uint32Array;
     // In blocks, with the same group prefetching as the engine (engine.ts applyBatch).
     const B = 64;
     const bi = new Uint32Array(B);
@@ -356,8 +382,8 @@ export class FlowTable {
     const bd = new Uint32Array(B);
     const bh = new Int32Array(B);
     const pre = new Int32Array(B);
-    for (let i0 = 0; i0 < t.count; i0 += B) {
-      const n = Math.min(B, t.count - i0);
+    for (let i0 = 0; i0 < count; i0 += B) {
+      const n = Math.min(B, count - i0);
       for (let j = 0; j < n; j++) {
         const o2 = (i0 + j) * KS;
         const w2 = K2[o2 + 4];
@@ -366,7 +392,7 @@ export class FlowTable {
         bd[j] = ((w2 >>> 13) & 3) === ADDR_V6 ? ma[K2[o2 + 2]] : K2[o2 + 2];
         bh[j] = FlowTable.hash(bi[j], bs[j], bd[j], K2[o2 + 3], w2 & 0xffff);
       }
-      const slots = this.slots;
+      const slots = this.slotArray();
       const mask = slots.length / 2 - 1;
       for (let j = 0; j < n; j++) pre[j] = slots[(bh[j] & mask) * 2];
       let acc = 0;
@@ -374,6 +400,73 @@ export class FlowTable {
       this.sink = acc;
       for (let j = 0; j < n; j++) this.mergeOne(i0 + j, bh[j], bi[j], bs[j], bd[j], K2, V2, M2, ma, mc);
     }
+  }
+
+  /**
+   * Adds a table whose keys are all absent here (another worker's partition, partition.ts). It is
+   * kept as it came, a part with its own interners, not copied: counted by `groups`, read by
+   * iterate()/toArray(); a later lookup or serialize() first copies the parts in (flatten()).
+   */
+  appendDisjoint(t: SerializedTable): void {
+    if (t.count === 0) return;
+    const part = new FlowTable();
+    if (part.adopt(t)) this.parts.push(part);
+    else this.appendRows(t);
+  }
+
+  /** Tables added by appendDisjoint() and not yet copied in. */
+  private parts: FlowTable[] = [];
+
+  /** Distinct groups, including appended parts. */
+  get groups(): number {
+    let n = this.count;
+    for (const p of this.parts) n += p.count;
+    return n;
+  }
+
+  private flatten(): void {
+    const parts = this.parts;
+    this.parts = [];
+    for (const p of parts) this.appendRows(p.serialize());
+  }
+
+  /** Copies in the rows of a table whose keys are all absent here, ids mapped; no lookup (slots rebuilt on the next one). */
+  private appendRows(t: SerializedTable): void {
+    const r = new MergeRemap();
+    r.extend(this, t.ifaces, t.addrs, t.ctxs);
+    const { mi, ma, mc } = r;
+    const K2 = t.cols.K as Uint32Array;
+    const M2 = t.cols.M as Uint32Array;
+    const V2 = new Float64Array(K2.buffer, K2.byteOffset, K2.length / 2);
+    const need = this.count + t.count;
+    if (need > this.cap) this.resizeRows(Math.max(need, this.cap * 2));
+    const K = this.K;
+    const V = this.V;
+    const M = this.M;
+    for (let i = 0; i < t.count; i++) {
+      const o2 = i * KS;
+      const g = this.count++;
+      const o = g * KS;
+      const w = K2[o2 + 4];
+      K[o] = mi[K2[o2]];
+      K[o + 1] = ((w >>> 11) & 3) === ADDR_V6 ? ma[K2[o2 + 1]] : K2[o2 + 1];
+      K[o + 2] = ((w >>> 13) & 3) === ADDR_V6 ? ma[K2[o2 + 2]] : K2[o2 + 2];
+      K[o + 3] = K2[o2 + 3];
+      K[o + 4] = w;
+      K[o + 5] = K2[o2 + 5];
+      K[o + 6] = K2[o2 + 6];
+      const f = K2[o2 + 7];
+      K[o + 7] = f;
+      const v = g * VS + VB;
+      const v2 = i * VS + VB;
+      V[v] = V2[v2];
+      V[v + 1] = V2[v2 + 1];
+      V[v + 2] = V2[v2 + 2];
+      V[v + 3] = mc[V2[v2 + 3]];
+      M[g * 2] = ((f >>> 16) & 3) === ADDR_V6 ? ma[M2[i * 2]] : M2[i * 2];
+      M[g * 2 + 1] = ((f >>> 18) & 3) === ADDR_V6 ? ma[M2[i * 2 + 1]] : M2[i * 2 + 1];
+    }
+    this.stale = true;
   }
 
   /** Kept so the prefetching loads are not optimised away. */
@@ -474,4 +567,33 @@ export function nullMaskOf(values: string[]): number {
   let m = 0;
   for (let k = 0; k < CTX_FIELDS.length; k++) if (values[k] === undefined || values[k] === '-') m |= 1 << k;
   return m;
+}
+
+/** Maps another table's interned ids (ifaces, addresses, contexts) to this table's; grows as batches arrive. */
+export class MergeRemap {
+  mi: Uint32Array = new Uint32Array(64);
+  ma: Uint32Array = new Uint32Array(64);
+  mc: Uint32Array = new Uint32Array(64);
+  private ni = 1;
+  private na = 1;
+  private nc = 1;
+
+  /** Adds the sender's next ids (its strings in id order, continuing from the last call). */
+  extend(t: FlowTable, ifaces: readonly string[], addrs: readonly string[], ctxs: readonly string[]): void {
+    this.mi = grow(this.mi, this.ni + ifaces.length);
+    for (const x of ifaces) this.mi[this.ni++] = t.ifaces.internString(x);
+    this.ma = grow(this.ma, this.na + addrs.length);
+    for (const x of addrs) this.ma[this.na++] = t.addrs.internString(x);
+    this.mc = grow(this.mc, this.nc + ctxs.length);
+    for (const x of ctxs) this.mc[this.nc++] = t.internCtxString(x);
+  }
+}
+
+function grow(a: Uint32Array, n: number): Uint32Array {
+  if (n <= a.length) return a;
+  let len = a.length * 2;
+  while (len < n) len *= 2;
+  const b = new Uint32Array(len);
+  b.set(a);
+  return b;
 }

@@ -1,12 +1,19 @@
 /**
  * Worker-thread entry (bundled to dist/flowlog-worker.js by scripts/build.mjs; run from source via
  * tsx in development). Reads its share of the files into its own engine and posts back the counts
- * and the table's columns (transferred, not copied). Started by aggregate.ts; not an API.
+ * and the table's columns (transferred, not copied). With `partition` set, the workers split the
+ * key space (partition.ts): records of other partitions are forwarded as row batches over the
+ * peers' message ports, and rows forwarded here are summed into this worker's table, so the
+ * workers' tables come back disjoint. Started by aggregate.ts; not an API.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { feedFile } from '../sources/files';
 import type { WorkerInput, WorkerMessage } from './aggregate';
 import { FlowEngine } from './engine';
+import type { RowBatch } from './partition';
+import { MergeRemap } from './table';
+
+type PeerMessage = RowBatch | { type: 'eof' };
 
 async function run(input: WorkerInput): Promise<void> {
   const port = parentPort;
@@ -17,6 +24,28 @@ async function run(input: WorkerInput): Promise<void> {
     maxSkippedKept: input.maxSkippedKept,
     aggregate: input.aggregate,
   });
+  const part = input.partition;
+  let peersDone: Promise<void> = Promise.resolve();
+  if (part) {
+    const peers = part.peers;
+    let open = peers.filter((p) => p !== null).length;
+    let resolveDone!: () => void;
+    peersDone = new Promise<void>((r) => (resolveDone = r));
+    if (open === 0) resolveDone();
+    peers.forEach((peer) => {
+      if (!peer) return;
+      const remap = new MergeRemap();
+      peer.on('message', (m: PeerMessage) => {
+        if (m.type === 'rows') {
+          remap.extend(engine.table, m.ifaces, m.addrs, m.ctxs);
+          engine.table.mergeRows(m.rows, m.m, m.count, remap);
+        } else if (--open === 0) resolveDone();
+      });
+    });
+    engine.partitioned(part.index, part.count, (p, batch) => {
+      (peers[p] as MessagePort).postMessage(batch satisfies PeerMessage, [batch.rows.buffer as ArrayBuffer, batch.m.buffer as ArrayBuffer]);
+    });
+  }
   let bytes = 0;
   let files = 0;
   let last = 0;
@@ -33,9 +62,15 @@ async function run(input: WorkerInput): Promise<void> {
   }
   port.postMessage({ type: 'progress', records: engine.counts.lines, bytes, files } satisfies WorkerMessage);
   engine.flush();
+  if (part) {
+    // Messages on a port arrive in order: after a peer's eof, none of its rows are still on the way.
+    for (const peer of part.peers) peer?.postMessage({ type: 'eof' } satisfies PeerMessage);
+    await peersDone;
+    for (const peer of part.peers) peer?.close();
+  }
   const table = input.aggregate === false ? null : engine.table.serialize();
   const transfer = table ? Object.values(table.cols).map((c) => c.buffer as ArrayBuffer) : [];
-  port.postMessage({ type: 'done', snapshot: engine.snapshot(), table, bytes } satisfies WorkerMessage, transfer);
+  port.postMessage({ type: 'done', snapshot: engine.snapshot(), table, bytes, partitioned: !!part } satisfies WorkerMessage, transfer);
 }
 
 if (parentPort) {

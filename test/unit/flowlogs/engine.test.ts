@@ -304,3 +304,15 @@ test('createAggregator: CloudWatch-style lines with a LogFormat field list', () 
   assert.equal(r.aggregates[0].bytes, 150);
   assert.equal(r.aggregates[0].flowDirection, 'egress');
 });
+
+test('pkt-srcaddr and pkt-dstaddr are filled independently by later records of a group', () => {
+  const h = 'version interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status pkt-srcaddr pkt-dstaddr';
+  const r = runText(
+    `${h}\n` +
+      '5 eni-1 10.0.0.1 52.94.1.1 40000 443 6 1 100 1700000000 1700000060 ACCEPT OK - 52.94.1.1\n' +
+      '5 eni-1 10.0.0.1 52.94.1.1 40000 443 6 1 100 1700000060 1700000120 ACCEPT OK 10.0.0.1 52.94.1.1\n',
+  );
+  assert.equal(r.aggregates.length, 1);
+  assert.equal(r.aggregates[0].pktDstaddr, '52.94.1.1');
+  assert.equal(r.aggregates[0].pktSrcaddr, '10.0.0.1');
+});

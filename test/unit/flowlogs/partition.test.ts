@@ -1,0 +1,146 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { aggregateFiles } from '../../../src/core/flowlogs/aggregate';
+import { FlowEngine } from '../../../src/core/flowlogs/engine';
+import { partitionOf, type RowBatch } from '../../../src/core/flowlogs/partition';
+import { FlowTable, MergeRemap } from '../../../src/core/flowlogs/table';
+import type { FlowAggregate } from '../../../src/core/model/flows';
+
+let dir = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'egress-lens-partition-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const FIELDS = [
+  'version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes',
+  'start', 'end', 'action', 'log-status', 'vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr',
+  'pkt-dstaddr', 'region', 'az-id', 'flow-direction', 'traffic-path',
+];
+const T0 = 1709647200;
+
+/** Seeded records that share keys across files, mixing IPv4/IPv6, `-` context fields filled later, pkt addresses. */
+function records(seed: number, n: number): string[] {
+  let s = seed;
+  const rnd = (k: number) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) % k;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const v6 = rnd(5) === 0;
+    const eni = `eni-${(rnd(7) + 1).toString(16).padStart(17, '0')}`;
+    const a = v6 ? `2600:1f18::${rnd(30).toString(16)}` : `10.0.${rnd(3)}.${rnd(20)}`;
+    const b = v6 ? `2a05:d018::${rnd(30).toString(16)}` : `52.94.${rnd(4)}.${rnd(40)}`;
+    const out_ = rnd(2) === 0;
+    const [src, dst] = out_ ? [a, b] : [b, a];
+    const ports = out_ ? [40000 + rnd(8), [443, 80, 22][rnd(3)]] : [[443, 80, 22][rnd(3)], 40000 + rnd(8)];
+    // Per flow, AWS writes the same traffic-path and pkt addresses on every record; some records
+    // lack them (`-`), and a later record of the group fills them in.
+    const dash = rnd(4) === 0;
+    const pkt = rnd(3) === 0 ? '-' : src;
+    const path = 1 + ((ports[0] + ports[1]) % 8);
+    out.push(
+      [
+        5, '123456789012', eni, src, dst, ports[0], ports[1], [6, 17][rnd(2)], 1 + rnd(10), 100 + rnd(5000),
+        T0 + rnd(600), T0 + 600 + rnd(60), rnd(6) === 0 ? 'REJECT' : 'ACCEPT', 'OK',
+        dash ? '-' : 'vpc-0a1', dash ? '-' : `subnet-0${eni.slice(-1)}`, rnd(2) ? '-' : `i-0${eni.slice(-2)}`, rnd(32),
+        v6 ? 'IPv6' : 'IPv4', pkt, rnd(3) === 0 ? '-' : dst, 'us-east-1', dash ? '-' : 'use1-az1',
+        rnd(3) === 0 ? '-' : out_ ? 'egress' : 'ingress', rnd(4) === 0 ? '-' : path,
+      ].join(' '),
+    );
+  }
+  return out;
+}
+
+const keyOf = (a: FlowAggregate) => JSON.stringify(a);
+const sorted = (x: FlowAggregate[]) => x.map(keyOf).sort();
+
+test('key-partitioned workers (2 and 3) give exactly the one-thread result', async () => {
+  const files: string[] = [];
+  for (let f = 0; f < 4; f++) {
+    const rows = records(f + 1, 6000);
+    rows.splice(50 * (f + 1), 0, `bad line ${f}`);
+    const text = [FIELDS.join(' '), ...rows].join('\n') + '\n';
+    const p = join(dir, `p/part-${f}.log${f === 2 ? '.gz' : ''}`);
+    mkdirSync(join(p, '..'), { recursive: true });
+    writeFileSync(p, f === 2 ? gzipSync(text) : text);
+    files.push(p);
+  }
+  const one = await aggregateFiles(files, { workers: 1 });
+  assert.ok(one.aggregates.length > 1000, `groups: ${one.aggregates.length}`);
+  assert.ok(one.aggregates.some((a) => a.srcaddr.includes(':')), 'some IPv6 groups');
+  for (const workers of [2, 3]) {
+    const r = await aggregateFiles(files, { workers });
+    assert.deepEqual(r.counts, one.counts, `counts, ${workers} workers`);
+    assert.equal(r.aggregates.length, one.aggregates.length, `groups, ${workers} workers`);
+    assert.deepEqual(sorted(r.aggregates), sorted(one.aggregates), `aggregates, ${workers} workers`);
+    assert.deepEqual(r.window, one.window);
+    assert.equal(r.skipped.length, 4);
+  }
+});
+
+test('partitionOf is a pure function of global key values, and spreads keys', () => {
+  const seen = [0, 0];
+  for (let i = 0; i < 10000; i++) {
+    const p = partitionOf(0x0a000005 + i, 0x345e010a, 40000 * 65536 + 443, 6 * 4 + 1, 2);
+    assert.equal(p, partitionOf(0x0a000005 + i, 0x345e010a, 40000 * 65536 + 443, 6 * 4 + 1, 2));
+    seen[p]++;
+  }
+  assert.ok(seen[0] > 4500 && seen[1] > 4500, `split ${seen.join('/')}`);
+});
+
+test('forwarded rows carry their strings: the receiver maps the sender ids to its own', () => {
+  const batches: RowBatch[] = [];
+  const sender = new FlowEngine({ fields: FIELDS });
+  sender.partitioned(0, 2, (p, b) => {
+    assert.equal(p, 1);
+    batches.push(b);
+  });
+  const receiver = new FlowEngine({ fields: FIELDS });
+  // The receiver already knows other strings, so its ids differ from the sender's.
+  receiver.addLine(records(99, 1)[0].replace(/eni-\w+/, 'eni-0000000000000ffff'), 'r', 1);
+  const lines = records(7, 400);
+  const oneThread = new FlowEngine({ fields: FIELDS });
+  const own: string[] = [];
+  for (const [i, l] of lines.entries()) {
+    oneThread.addLine(l, 'x', i + 1);
+    sender.addLine(l, 'x', i + 1);
+  }
+  sender.flush();
+  const remap = new MergeRemap();
+  for (const b of batches) {
+    remap.extend(receiver.table, b.ifaces, b.addrs, b.ctxs);
+    receiver.table.mergeRows(b.rows, b.m, b.count, remap);
+  }
+  // sender's own partition + receiver's partition = the one-thread table (less the receiver's extra line).
+  const combined = new FlowTable();
+  combined.merge(sender.table.serialize());
+  combined.appendDisjoint(receiver.table.serialize());
+  for (const a of combined.toArray()) if (a.interfaceId !== 'eni-0000000000000ffff') own.push(keyOf(a));
+  assert.deepEqual(own.sort(), sorted(oneThread.table.toArray()));
+  assert.ok(batches.length >= 1);
+});
+
+test('appendDisjoint: lookups after the append find appended and old groups', () => {
+  const a = new FlowTable();
+  for (let i = 0; i < 3000; i++) a.find(1, i, 2, 443, 6 * 4 + 1);
+  const b = new FlowTable();
+  for (let i = 3000; i < 9000; i++) b.find(1, i, 2, 443, 6 * 4 + 1);
+  b.ifaces.internString('eni-a');
+  a.appendDisjoint(b.serialize());
+  assert.equal(a.groups, 9000);
+  assert.equal(a.toArray().length, 9000);
+  assert.equal(a.find(1, 10, 2, 443, 6 * 4 + 1), 10);
+  assert.equal(a.inserted, false);
+  assert.equal(a.find(1, 8999, 2, 443, 6 * 4 + 1), 8999);
+  assert.equal(a.inserted, false);
+  a.find(1, 9001, 2, 443, 6 * 4 + 1);
+  assert.equal(a.inserted, true);
+  assert.equal(a.count, 9001);
+  assert.equal(a.groups, 9001);
+});
