@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './command';
 import { isKnownField, parseFieldList } from '../core/flowlogs';
+import { isStackName } from '../core/sources/aws/cloudformation';
 
 /** node:util parseArgs with positionals allowed; an unknown or malformed flag is a UsageError (exit 2). */
 export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
@@ -44,8 +45,6 @@ export function parseFieldsFlag(value: string | undefined, required: readonly st
 /** What labelling a flow cannot do without. */
 export const FLOW_REQUIRED_FIELDS = ['srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'bytes', 'start', 'end'] as const;
 
-/** A CloudFormation stack name (letters, digits, hyphens; starts with a letter; ≤ 128) or a stack ARN. */
-const STACK_NAME = /^(?:[A-Za-z][A-Za-z0-9-]{0,127}|arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:stack\/[A-Za-z][A-Za-z0-9-]*\/[A-Za-z0-9-]+)$/;
 
 /**
  * `--cfn-stack TEMPLATE=STACK` (repeatable): a template file bound to the stack deployed from it.
@@ -59,7 +58,7 @@ export function parseCfnStackFlags(values: string[] | undefined): { template: st
     const template = i > 0 ? v.slice(0, i).trim() : '';
     const stack = i > 0 ? v.slice(i + 1).trim() : '';
     if (!template || !stack) throw new UsageError(`--cfn-stack: expected TEMPLATE=STACK (e.g. infra/app.yaml=app-prod), got '${v}'`);
-    if (!STACK_NAME.test(stack)) throw new UsageError(`--cfn-stack ${v}: '${stack}' is not a CloudFormation stack name (letters, digits and '-', starting with a letter) or stack ARN`);
+    if (!isStackName(stack)) throw new UsageError(`--cfn-stack ${v}: '${stack}' is not a CloudFormation stack name (letters, digits and '-', starting with a letter) or stack ARN`);
     if (out.some((b) => b.template === template)) throw new UsageError(`--cfn-stack: ${template} is bound to a stack twice`);
     out.push({ template, stack });
   }

@@ -1,13 +1,14 @@
 /**
  * The editor's entry into the AWS sources: discover CloudWatch flow logs, read them into
- * aggregates, fetch the EC2 inventory. Thin adapters over src/core/sources/aws (no vscode).
+ * aggregates, fetch the EC2 inventory, read a CloudFormation stack's resources. Thin adapters over src/core/sources/aws (no vscode).
  * Errors are the sources' AwsSourceError: messages name the credential problem or IAM action.
  */
 import type { Progress } from '../model/flows';
 import type { Inventory } from '../model/inventory';
 import type { FlowFilesResult } from './editor-load';
 import type { TimeWindow } from './editor-window';
-import { aggregateFromCloudWatch, connectionFromFlags, createEc2Client, discoverFlowLogs, fetchInventoryFromAws } from '../sources/aws';
+import { aggregateFromCloudWatch, connectionFromFlags, createEc2Client, discoverFlowLogs, fetchInventoryFromAws, fetchStackResources, type DeployedStackResource } from '../sources/aws';
+export { isStackName } from '../sources/aws';
 
 export interface AwsConn {
   profile?: string;
@@ -58,4 +59,9 @@ export async function readCloudWatchFlows(
 export async function fetchEc2Inventory(conn: AwsConn, opts: { signal?: AbortSignal; cacheDir?: string } = {}): Promise<Inventory> {
   const r = await fetchInventoryFromAws(connectionFromFlags(conn), { signal: opts.signal, cacheDir: opts.cacheDir });
   return r.inventory;
+}
+
+/** Every resource of a CloudFormation stack (ListStackResources, all pages), for code → deployed links. */
+export async function readStackResources(conn: AwsConn, stackName: string, opts: { signal?: AbortSignal } = {}): Promise<DeployedStackResource[]> {
+  return fetchStackResources(connectionFromFlags(conn), { stackName, ...(opts.signal ? { signal: opts.signal } : {}) });
 }

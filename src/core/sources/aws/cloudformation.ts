@@ -20,6 +20,13 @@ export interface DeployedStackResource {
   StackName: string;
 }
 
+const STACK_NAME = /^(?:[A-Za-z][A-Za-z0-9-]{0,127}|arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:stack\/[A-Za-z][A-Za-z0-9-]*\/[A-Za-z0-9-]+)$/;
+
+/** A stack name (letters, digits and '-', starting with a letter, ≤ 128) or a stack ARN. */
+export function isStackName(s: string): boolean {
+  return STACK_NAME.test(s);
+}
+
 export interface StackResourcesOptions extends CallOptions {
   stackName: string;
   /** Keep only these types (e.g. ['AWS::EC2::SecurityGroup']); default: every resource. */
