@@ -16,6 +16,8 @@ export interface EgressLensSettings {
   inventory: { path: string };
   autoLoad: boolean;
   diagnostics: { debounceMs: number };
+  /** Template path (relative to a workspace folder, or absolute) → stack name, as written (checked by stacks.ts). */
+  cloudFormation: { stacks: unknown };
 }
 
 export const SECTION = 'egressLens';
@@ -43,6 +45,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): EgressLensSetti
     inventory: { path: c.get<string>('inventory.path', '').trim() },
     autoLoad: c.get<boolean>('autoLoad', true),
     diagnostics: { debounceMs: Math.max(0, c.get<number>('diagnostics.debounceMs', 200)) },
+    cloudFormation: { stacks: c.get<unknown>('cloudFormation.stacks', {}) },
   };
 }
 

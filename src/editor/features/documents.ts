@@ -3,14 +3,16 @@
  * as you type through the core's IacDocumentCache, resolved with the files of the same
  * directory) and CloudFormation templates (recognised by content). Debounced per document;
  * `ensure()` analyses on demand so providers never see a stale version. Links each group in code
- * to its deployed id (terraform.tfstate beside the files, else the inventory) for the flow views.
+ * to its deployed id (terraform.tfstate beside the files, the template's bound stack, else the
+ * inventory) for the flow views.
  */
 import * as vscode from 'vscode';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EditorServices } from '../services';
 import { readSettings } from '../settings';
-import type { AnalysisResult, DeployLink, TextChange } from '../../core/iac';
+import type { AnalysisResult, DeployLink, StackResourcesInput, TextChange } from '../../core/iac';
+import type { StackLinks } from '../stacks';
 import { syntaxOf, type Syntax } from '../../core/analysis/editor-fixes';
 import { rulesById, toEditorFinding } from '../../core/analysis/editor-findings';
 
@@ -40,6 +42,8 @@ export interface DocAnalysis {
   result: AnalysisResult;
   /** Groups in this file linked to deployed ids. */
   links: DeployLink[];
+  /** Why groups of this file are not linked by the stack it is bound to (one line each), if it is. */
+  linkNotes: string[];
   ms: number;
 }
 
@@ -56,7 +60,10 @@ export class IacDocuments implements vscode.Disposable {
   /** Times of the last analyses (ms), newest last, for the log and tests. */
   readonly timings: number[] = [];
 
-  constructor(private readonly s: EditorServices) {
+  constructor(
+    private readonly s: EditorServices,
+    private readonly stacks?: StackLinks,
+  ) {
     this.subs.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.changed(e)),
@@ -73,6 +80,7 @@ export class IacDocuments implements vscode.Disposable {
       }),
       s.state.onDidChange((t) => t === 'inventory' && this.reanalyzeAll()),
     );
+    if (stacks) this.subs.push(stacks.onDidChange(() => this.reanalyzeAll()));
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
@@ -172,7 +180,7 @@ export class IacDocuments implements vscode.Disposable {
 
   private linksFor(result: AnalysisResult, path: string): DeployLink[] {
     if (!core) return [];
-    return linkGroups(core, result, path, this.s.state.inventory);
+    return linkGroups(core, result, path, this.s.state.inventory, this.stacks);
   }
 
   private analyze(doc: vscode.TextDocument): DocAnalysis | undefined {
@@ -194,7 +202,8 @@ export class IacDocuments implements vscode.Disposable {
     this.timings.push(ms);
     if (this.timings.length > 50) this.timings.shift();
     const format = result.model.groups.find((g) => g.file === path)?.format ?? (isTf ? 'terraform' : 'cloudformation');
-    const a: DocAnalysis = { uri: doc.uri.toString(), path, version: doc.version, syntax: syntaxOf(path, format), text, result, links, ms };
+    const linkNotes = stackLinkNotes(core, result, path, this.stacks);
+    const a: DocAnalysis = { uri: doc.uri.toString(), path, version: doc.version, syntax: syntaxOf(path, format), text, result, links, linkNotes, ms };
     this.cache.set(a.uri, a);
     this.s.links.set(
       a.uri,
@@ -264,10 +273,17 @@ export class IacDocuments implements vscode.Disposable {
 }
 
 /**
- * Deployed ids of the groups written in `path`: terraform.tfstate beside a Terraform file, else a
- * unique name/tag match in the inventory (the core's linkDeployed decides).
+ * Deployed ids of the groups written in `path`: terraform.tfstate beside a Terraform file, the
+ * stack a CloudFormation template is bound to (egressLens.cloudFormation.stacks), else a unique
+ * name/tag match in the inventory (the core's linkDeployed decides).
  */
-export function linkGroups(c: IacCore, result: AnalysisResult, path: string, inventory: import('../../core/model/inventory').Inventory | undefined): DeployLink[] {
+export function linkGroups(
+  c: IacCore,
+  result: AnalysisResult,
+  path: string,
+  inventory: import('../../core/model/inventory').Inventory | undefined,
+  stacks?: StackLinks,
+): DeployLink[] {
   const groups = result.model.groups.filter((g) => g.file === path);
   if (!groups.length) return [];
   const states = [];
@@ -279,7 +295,18 @@ export function linkGroups(c: IacCore, result: AnalysisResult, path: string, inv
       // unreadable or invalid state: fall back to the inventory
     }
   }
-  return c.linkDeployed(groups, { terraformStates: states, inventory });
+  const stackResources: StackResourcesInput[] = [];
+  const bound = stacks?.active ? stacks.boundStack(path) : undefined;
+  if (bound?.resources) stackResources.push(c.stackBindingInput({ template: path, stack: bound.stack }, bound.resources));
+  return c.linkDeployed(groups, { terraformStates: states, stackResources, inventory });
+}
+
+/** For a template bound to a stack: what the stack could not link (one line per group), or why it was not read. */
+export function stackLinkNotes(c: IacCore, result: AnalysisResult, path: string, stacks: StackLinks | undefined): string[] {
+  const bound = stacks?.active ? stacks.boundStack(path) : undefined;
+  if (!bound) return [];
+  if (!bound.resources) return bound.problem ? [bound.problem] : [];
+  return c.stackBindingProblems(result.model.groups, { template: path, stack: bound.stack }, bound.resources).map((p) => p.message);
 }
 
 export function toRange(r: { start: { line: number; column: number }; end: { line: number; column: number } }): vscode.Range {

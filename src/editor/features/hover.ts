@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { EditorServices } from '../services';
 import type { DocAnalysis, IacDocuments } from './documents';
 import { CommandId } from '../commands/ids';
-import type { Finding, RuleSource, SecurityGroupModel, SgRule } from '../../core/iac';
+import type { DeployLink, Finding, RuleSource, SecurityGroupModel, SgRule } from '../../core/iac';
 import { explainRule, groupLabel, openInboundRules, ruleUsageVerdict, sourceText, usageForRule } from '../../core/analysis/editor-explain';
 import { formatBytes, formatDuration, formatUsd, isoSeconds } from '../../core/analysis/editor-format';
 import { peerClassLabel } from '../../core/analysis/editor-report';
@@ -52,6 +52,15 @@ function verdict(findings: Finding[]): string {
   }
   for (const f of suppressed) lines.push(`$(circle-slash) ${f.ruleId} suppressed: ${f.suppressionReason ?? ''}`);
   return lines.join('  \n');
+}
+
+/** How a group was linked, e.g. "cloudformation-stack, stack app-prod" or "terraform-state". */
+function linkText(l: DeployLink): string {
+  return `${l.method}${l.detail ? `, ${l.detail}` : ''}`;
+}
+
+function escapeMd(t: string): string {
+  return t.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
 }
 
 function windowText(a: EditorAnalysis): string {
@@ -117,19 +126,24 @@ export class HoverFeature implements vscode.HoverProvider {
     const group = el.group;
     if (group) {
       md.appendMarkdown('---\n\n');
+      // Why a group of a template bound to a stack is not linked (or why the stack was not read).
+      const notes = link ? [] : a.linkNotes.filter((n) => n.startsWith(`${group.address}: `) || !/^\S+: not linked to stack /.test(n));
+      const notLinked = `_Not linked to a deployed security group (no terraform.tfstate entry, no stack resource and no unique match by name/tags in the inventory)._${notes.map((n) => `  \n${escapeMd(n)}`).join('')}\n`;
       if (!analysis) {
+        if (link) md.appendMarkdown(`Deployed as \`${link.deployedId}\` (${linkText(link)}).\n\n`);
+        else if (notes.length) md.appendMarkdown(`${notLinked}\n`);
         md.appendMarkdown(`_No flow data loaded — ${commandLink('load flow logs', CommandId.LoadFromFiles)} to see the traffic and cost of this group._\n`);
       } else if (!link) {
-        md.appendMarkdown('_Not linked to a deployed security group (no terraform.tfstate entry and no unique match by name/tags in the inventory)._\n');
+        md.appendMarkdown(notLinked);
       } else if (!summary) {
-        md.appendMarkdown(`Deployed as \`${link.deployedId}\` (${link.method}); no flows of its interfaces in the ${formatDuration(analysis.window.end - analysis.window.start)} of flow data.\n`);
+        md.appendMarkdown(`Deployed as \`${link.deployedId}\` (${linkText(link)}); no flows of its interfaces in the ${formatDuration(analysis.window.end - analysis.window.start)} of flow data.\n`);
       } else {
         const classes = Object.entries(summary.monthlyByClass)
           .filter(([, v]) => (v ?? 0) > 0)
           .sort((x, y) => (y[1] ?? 0) - (x[1] ?? 0))
           .map(([c, v]) => `${peerClassLabel(c as PeerClass)} ${formatUsd(v ?? 0)}/mo`);
         md.appendMarkdown(
-          `**Group egress cost** (\`${link.deployedId}\`, ${summary.interfaces} interfaces): ${formatUsd(summary.costUsd)} in ${formatDuration(analysis.window.end - analysis.window.start)} → **${formatUsd(summary.monthlyUsd)}/month** projected · ↑ ${formatBytes(summary.egressBytes)} sent out${classes.length ? `  \n${classes.join(' · ')}` : ''}\n\n`,
+          `**Group egress cost** (\`${link.deployedId}\` by ${linkText(link)}, ${summary.interfaces} interfaces): ${formatUsd(summary.costUsd)} in ${formatDuration(analysis.window.end - analysis.window.start)} → **${formatUsd(summary.monthlyUsd)}/month** projected · ↑ ${formatBytes(summary.egressBytes)} sent out${classes.length ? `  \n${classes.join(' · ')}` : ''}\n\n`,
         );
         md.appendMarkdown(`${commandLink(`$(list-tree) Show flows of ${link.deployedId}`, CommandId.FlowsShowGroup, [link.deployedId])} · ${commandLink('$(graph) Cost report', CommandId.ShowCostReport)}\n`);
       }

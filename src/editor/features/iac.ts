@@ -10,6 +10,7 @@ import { HoverFeature } from './hover';
 import { CodeLensFeature } from './codeLens';
 import { CodeActionsFeature } from './codeActions';
 import { WorkspaceScan } from './workspaceScan';
+import { StackLinks } from '../stacks';
 
 /** Terraform by extension or language; CloudFormation candidates by extension (confirmed by content). */
 export const IAC_SELECTOR: vscode.DocumentSelector = [
@@ -27,15 +28,18 @@ export class IacFeatures implements vscode.Disposable {
   readonly codeLens: CodeLensFeature;
   readonly codeActions: CodeActionsFeature;
   readonly scan: WorkspaceScan;
+  /** Templates bound to their CloudFormation stacks (egressLens.cloudFormation.stacks). */
+  readonly stacks: StackLinks;
   private readonly subs: vscode.Disposable[];
 
   constructor(private readonly s: EditorServices) {
-    this.documents = new IacDocuments(s);
+    this.stacks = new StackLinks(s);
+    this.documents = new IacDocuments(s, this.stacks);
     this.diagnostics = new Diagnostics(s, this.documents);
     this.hover = new HoverFeature(s, this.documents);
     this.codeLens = new CodeLensFeature(s, this.documents);
     this.codeActions = new CodeActionsFeature(s, this.documents, this.diagnostics);
-    this.scan = new WorkspaceScan(s, this.documents);
+    this.scan = new WorkspaceScan(s, this.documents, this.stacks);
     this.subs = [
       vscode.languages.registerHoverProvider(IAC_SELECTOR, this.hover),
       vscode.languages.registerCodeLensProvider(IAC_SELECTOR, this.codeLens),
@@ -63,5 +67,6 @@ export class IacFeatures implements vscode.Disposable {
     this.scan.dispose();
     this.diagnostics.dispose();
     this.documents.dispose();
+    this.stacks.dispose();
   }
 }

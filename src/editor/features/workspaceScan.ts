@@ -12,6 +12,7 @@ import { loadIacCore, toRange, linkGroups } from './documents';
 import { rulesById, toEditorFinding } from '../../core/analysis/editor-findings';
 import { readSettings } from '../settings';
 import type { AnalysisResult, DeployLink, Finding } from '../../core/iac';
+import type { StackLinks } from '../stacks';
 
 const GLOB = '**/*.{tf,tfvars,yaml,yml,json,template}';
 const EXCLUDE = '**/{node_modules,.terraform,.git,out,dist,.vscode-test}/**';
@@ -32,6 +33,7 @@ export class WorkspaceScan implements vscode.Disposable {
   constructor(
     private readonly s: EditorServices,
     private readonly docs: IacDocuments,
+    private readonly stacks?: StackLinks,
   ) {
     const watcher = vscode.workspace.createFileSystemWatcher(GLOB);
     this.subs = [
@@ -42,6 +44,7 @@ export class WorkspaceScan implements vscode.Disposable {
       docs.onDidChange((a) => 'removed' in a && this.restore(a.uri)),
       s.state.onDidChange((t) => t === 'inventory' && this.soon()),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('egressLens.rules') && this.soon()),
+      ...(stacks ? [stacks.onDidChange(() => this.soon(0))] : []),
     ];
   }
 
@@ -87,7 +90,7 @@ export class WorkspaceScan implements vscode.Disposable {
       for (const f of files) {
         const key = f.uri.toString();
         seen.add(key);
-        const links = linkGroups(core, result, f.path, this.s.state.inventory);
+        const links = linkGroups(core, result, f.path, this.s.state.inventory, this.stacks);
         const entry: ScannedFile = { uri: key, findings: result.findings.filter((x) => x.file === f.path), links };
         this.files.set(key, entry);
         this.models.set(key, result);
