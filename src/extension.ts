@@ -68,6 +68,7 @@ export function activate(context: vscode.ExtensionContext) {
     log,
     state,
     trust,
+    data,
     links,
     flowsTree,
     findingsTree,

@@ -3,6 +3,11 @@
  * analysis that joins them. Adds what the editor needs around the core's loaders: progress with
  * record counts, cancellation (CancellationToken → AbortSignal), the trust gate, logging and
  * clear errors. The core modules are imported on first use so activation stays cheap.
+ *
+ * The flow engine and the analysis run in the core's analysis worker (AnalysisHost): it holds
+ * every source's aggregates and the inventory, so this thread — the extension host's, shared with
+ * every other extension — only gets summaries and the finished EditorAnalysis. CloudWatch is read
+ * here (network) and its aggregates are handed to the worker.
  */
 import * as vscode from 'vscode';
 import { existsSync, statSync } from 'node:fs';
@@ -12,20 +17,21 @@ import type { Log } from './output';
 import type { TrustGuard } from './trust';
 import { readSettings } from './settings';
 import type { FlowSourceSummary } from '../core/analysis/editor-model';
+import type { AnalysisHost } from '../core/analysis/analysis-host';
 import type { Progress } from '../core/model/flows';
 import { parseWindow, resolveWindow } from '../core/analysis/editor-window';
 
-type CoreLoad = typeof import('../core/analysis/editor-load');
+type CoreHost = typeof import('../core/analysis/analysis-host');
 type CoreAws = typeof import('../core/analysis/editor-aws');
 
-let coreLoad: Promise<CoreLoad> | undefined;
+let coreHost: Promise<CoreHost> | undefined;
 let coreAws: Promise<CoreAws> | undefined;
-/** Heavy modules (flow engine, AWS SDK) load on first use. */
+/** Heavy modules (flow engine and analysis, AWS SDK) load on first use. */
 export const lazyCore = {
-  load: (): Promise<CoreLoad> => (coreLoad ??= import('../core/analysis/editor-load')),
+  host: (): Promise<CoreHost> => (coreHost ??= import('../core/analysis/analysis-host')),
   aws: (): Promise<CoreAws> => (coreAws ??= import('../core/analysis/editor-aws')),
   /** Whether a module has been initialised yet (tests: the AWS SDK stays unloaded when unused). */
-  loaded: () => ({ flows: coreLoad !== undefined, aws: coreAws !== undefined }),
+  loaded: () => ({ flows: coreHost !== undefined, aws: coreAws !== undefined }),
 };
 
 export interface CloudWatchRequest {
@@ -35,16 +41,51 @@ export interface CloudWatchRequest {
 /** A source loaded in this session, so Refresh can read it again. */
 type Loaded = { kind: 'files'; paths: string[]; label: string } | { kind: 'cloudwatch'; logGroup: string };
 
-export class DataService {
+export class DataService implements vscode.Disposable {
   private loaded: Loaded[] = [];
   private inventoryPath?: string;
   private inventoryFromAws = false;
+  private hostP?: Promise<AnalysisHost>;
+  /** Loads and analyses in flight (they overlap now that the work is off this thread). */
+  private busyCount = 0;
+  private analysisRun?: Promise<void>;
+  private analysisNext?: Promise<void>;
 
   constructor(
     private readonly state: EditorState,
     private readonly log: Log,
     private readonly trust: TrustGuard,
   ) {}
+
+  /** The analysis worker's client, started on first use. */
+  private host(): Promise<AnalysisHost> {
+    return (this.hostP ??= lazyCore.host().then((m) => {
+      const host = new m.AnalysisHost({ onCrash: (err) => this.onWorkerCrash(err) });
+      this.log.info('analysis.host', { mode: host.mode });
+      return host;
+    }));
+  }
+
+  /** The worker's aggregates are gone: drop what the views show and say how to get it back. */
+  private onWorkerCrash(err: Error): void {
+    const message = `${err.message}. The flow data was dropped; run "Egress Lens: Refresh" to load it again.`;
+    this.log.error('analysis.crashed', { error: err.message });
+    this.state.clearFlowData();
+    this.state.addError('analysis', message);
+    void vscode.window.showErrorMessage(`Egress Lens: ${message}`, 'Show Log').then((p) => p && this.log.show());
+  }
+
+  dispose(): void {
+    void this.hostP?.then((h) => h.dispose());
+  }
+
+  private beginBusy(): void {
+    if (this.busyCount++ === 0) this.state.setBusy(true);
+  }
+
+  private endBusy(): void {
+    if (--this.busyCount === 0) this.state.setBusy(false);
+  }
 
   private settingsFields(): string[] | undefined {
     const f = readSettings().flowLogs.fields;
@@ -53,7 +94,7 @@ export class DataService {
 
   /** Runs `work` under a cancellable notification; returns undefined when cancelled or failed. */
   private async withProgress<T>(title: string, source: string, work: (signal: AbortSignal, report: (msg: string) => void) => Promise<T>, outer?: AbortSignal): Promise<T | undefined> {
-    this.state.setBusy(true);
+    this.beginBusy();
     try {
       return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
         const ac = new AbortController();
@@ -68,6 +109,8 @@ export class DataService {
         }
       });
     } catch (err) {
+      // The worker crashed: onWorkerCrash has said so (once for every request it took down).
+      if (err instanceof Error && err.name === 'AnalysisWorkerError') return undefined;
       if (isAbort(err)) {
         this.log.info(`${source}.cancelled`);
         void vscode.window.showInformationMessage(`Egress Lens: ${title} cancelled.`);
@@ -79,7 +122,7 @@ export class DataService {
       void vscode.window.showErrorMessage(`Egress Lens: ${message}`, 'Show Log').then((p) => p && this.log.show());
       return undefined;
     } finally {
-      this.state.setBusy(false);
+      this.endBusy();
     }
   }
 
@@ -90,10 +133,11 @@ export class DataService {
     const name = label ?? (paths.length === 1 ? vscode.workspace.asRelativePath(paths[0]) : `${paths.length} paths`);
     const win = parseWindow(readSettings().window);
     if (win.problem) this.log.warn('settings.window', { problem: win.problem });
+    const id = `files:${name}`;
     const t0 = Date.now();
     const result = await this.withProgress(`Reading flow logs (${name})`, 'flowlogs', async (signal, report) => {
-      const core = await lazyCore.load();
-      return core.loadFlowFiles(paths, {
+      const host = await this.host();
+      return host.loadFiles(id, paths, {
         fields: this.settingsFields(),
         window: win.spec.kind === 'auto' ? undefined : resolveWindow(win.spec, Date.now() / 1000),
         signal,
@@ -102,7 +146,7 @@ export class DataService {
     }, opts.signal);
     if (!result) return false;
     const summary: FlowSourceSummary = {
-      id: `files:${name}`,
+      id,
       kind: 'files',
       label: name,
       detail: paths.length <= 5 ? paths.join('\n') : `${paths.slice(0, 5).join('\n')}\n… and ${paths.length - 5} more`,
@@ -112,10 +156,10 @@ export class DataService {
       errors: result.errors,
       loadedAt: new Date().toISOString(),
     };
-    this.log.info('flowlogs.loaded', { source: name, files: result.files, ...result.counts, aggregates: result.aggregates.length, ms: Date.now() - t0 });
+    this.log.info('flowlogs.loaded', { source: name, files: result.files, ...result.counts, aggregates: result.aggregates, ms: Date.now() - t0 });
     for (const e of result.errors) this.log.warn('flowlogs.error', { file: e.file, message: e.message });
     this.loaded = [...this.loaded.filter((l) => !(l.kind === 'files' && l.label === name)), { kind: 'files', paths, label: name }];
-    this.replaceSource(summary, result.aggregates);
+    this.replaceSource(summary);
     if (result.counts.parsed === 0 && result.counts.lines === 0 && !result.errors.length) {
       void vscode.window.showWarningMessage(`Egress Lens: no flow-log records found in ${name}.`);
     }
@@ -123,17 +167,15 @@ export class DataService {
     return true;
   }
 
-  private readonly aggregatesBySource = new Map<string, import('../core/model/flows').FlowAggregate[]>();
-
-  private replaceSource(summary: FlowSourceSummary, aggregates: import('../core/model/flows').FlowAggregate[]): void {
-    this.aggregatesBySource.set(summary.id, aggregates);
+  /** The source's aggregates are in the worker already; the state lists its summary. */
+  private replaceSource(summary: FlowSourceSummary): void {
     const sources = [...this.state.sources.filter((s) => s.id !== summary.id), summary];
-    this.state.setFlows([...this.aggregatesBySource.values()].flat(), sources);
+    this.state.setFlows(sources);
   }
 
   async loadInventory(path: string): Promise<boolean> {
     if (!this.trust.allow('Load inventory')) return false;
-    const result = await this.withProgress('Reading inventory', 'inventory', async () => (await lazyCore.load()).loadInventoryPath(path));
+    const result = await this.withProgress('Reading inventory', 'inventory', async () => (await this.host()).loadInventory(path));
     if (!result) return false;
     for (const p of result.problems) this.log.warn('inventory.problem', { file: p.file, message: p.message });
     this.inventoryPath = path;
@@ -198,10 +240,17 @@ export class DataService {
       loadedAt: new Date().toISOString(),
     };
     this.log.info('cloudwatch.loaded', { logGroup: group, ...result.counts, ms: Date.now() - t0 });
+    // Read here (network), analysed there: the worker takes a copy of the aggregates.
+    const handed = await this.withProgress(`Handing ${group} to the analysis`, 'aws', async () => (await this.host()).putAggregates(summary.id, result.aggregates).then(() => true));
+    if (!handed) return false;
     this.loaded = [...this.loaded.filter((l) => !(l.kind === 'cloudwatch' && l.logGroup === group)), { kind: 'cloudwatch', logGroup: group }];
-    this.replaceSource(summary, result.aggregates);
+    this.replaceSource(summary);
     if (!this.state.inventory || this.inventoryFromAws) {
-      const inv = await this.withProgress('Reading EC2 inventory', 'aws', (signal) => this.trust.aws('Describe EC2 inventory', async () => (await lazyCore.aws()).fetchEc2Inventory(conn, { signal })));
+      const inv = await this.withProgress('Reading EC2 inventory', 'aws', async (signal) => {
+        const fetched = await this.trust.aws('Describe EC2 inventory', async () => (await lazyCore.aws()).fetchEc2Inventory(conn, { signal }));
+        if (fetched) await (await this.host()).setInventory(fetched);
+        return fetched;
+      });
       if (inv) {
         this.inventoryFromAws = true;
         this.state.setInventory(inv, inv.source);
@@ -212,26 +261,49 @@ export class DataService {
     return true;
   }
 
-  /** Joins flows and inventory into the analysis the views show. */
-  async reanalyze(): Promise<void> {
-    if (!this.state.aggregates.length && !this.state.sources.length) {
+  /**
+   * Joins flows and inventory into the analysis the views show (in the worker). Calls that come
+   * while one runs are folded into one more run after it, which they all await: a burst of
+   * settings changes costs two analyses, not one per change.
+   */
+  reanalyze(): Promise<void> {
+    if (this.analysisNext) return this.analysisNext;
+    if (this.analysisRun) {
+      const next = this.analysisRun.then(() => {
+        this.analysisNext = undefined;
+        return this.startAnalysis();
+      });
+      this.analysisNext = next;
+      return next;
+    }
+    return this.startAnalysis();
+  }
+
+  private startAnalysis(): Promise<void> {
+    const run = this.runAnalysis().finally(() => {
+      if (this.analysisRun === run) this.analysisRun = undefined;
+    });
+    this.analysisRun = run;
+    return run;
+  }
+
+  private async runAnalysis(): Promise<void> {
+    if (!this.state.sources.length) {
       this.state.setAnalysis(undefined);
       return;
     }
     const settings = readSettings();
     const win = parseWindow(settings.window);
-    const wasBusy = this.state.busy;
-    this.state.setBusy(true);
+    this.beginBusy();
     try {
-      const core = await lazyCore.load();
-      await new Promise((r) => setTimeout(r, 0)); // let the "busy" status reach the window first
+      const host = await this.host();
       const t0 = Date.now();
-      const analysis = core.analyze(this.state.aggregates, this.state.inventory, {
+      const analysis = await host.analyze({
         prices: settings.prices,
         privateCidrs: settings.privateCidrs,
         window: win.spec.kind === 'absolute' ? { start: win.spec.start, end: win.spec.end } : undefined,
       });
-      this.log.info('analysis.done', { flows: analysis.flows.length, groups: Object.keys(analysis.groups).length, costUsd: +analysis.totals.costUsd.toFixed(4), ms: Date.now() - t0 });
+      this.log.info('analysis.done', { flows: analysis.flows.length, groups: Object.keys(analysis.groups).length, costUsd: +analysis.totals.costUsd.toFixed(4), ms: Date.now() - t0, thread: host.mode });
       this.state.clearErrors('settings');
       for (const n of analysis.notes) {
         if (n.startsWith('egressLens.')) {
@@ -244,9 +316,10 @@ export class DataService {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.log.error('analysis.failed', { error: message });
-      this.state.addError('analysis', message);
+      // A crash is reported once by onWorkerCrash.
+      if (!(err instanceof Error && err.name === 'AnalysisWorkerError')) this.state.addError('analysis', message);
     } finally {
-      this.state.setBusy(wasBusy);
+      this.endBusy();
     }
   }
 

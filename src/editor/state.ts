@@ -4,7 +4,6 @@
  */
 import * as vscode from 'vscode';
 import type { Inventory } from '../core/model/inventory';
-import type { FlowAggregate } from '../core/model/flows';
 import type { EditorAnalysis, EditorFinding, FlowSourceSummary } from '../core/analysis/editor-model';
 import type { FlowFilter, FlowSort } from '../core/analysis/editor-flowTree';
 
@@ -21,7 +20,7 @@ export class EditorState implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
 
   aws: { profile?: string; region?: string; endpointUrl?: string } = {};
-  aggregates: FlowAggregate[] = [];
+  /** Loaded flow sources (their aggregates live in the analysis worker, not here). */
   sources: FlowSourceSummary[] = [];
   inventory?: Inventory;
   inventorySource?: string;
@@ -47,8 +46,7 @@ export class EditorState implements vscode.Disposable {
     this.fire('aws');
   }
 
-  setFlows(aggregates: FlowAggregate[], sources: FlowSourceSummary[]): void {
-    this.aggregates = aggregates;
+  setFlows(sources: FlowSourceSummary[]): void {
     this.sources = sources;
     this.lastRefresh = new Date().toISOString();
     this.fire('flows');
@@ -110,7 +108,6 @@ export class EditorState implements vscode.Disposable {
   }
 
   clearFlowData(): void {
-    this.aggregates = [];
     this.sources = [];
     this.analysis = undefined;
     this.fire('flows');

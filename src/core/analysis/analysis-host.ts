@@ -130,7 +130,10 @@ export class AnalysisHost {
   /** Every source's aggregates with the inventory → the EditorAnalysis (flows as EditorFlow). */
   async analyze(options: AnalyzeOptions = {}): Promise<EditorAnalysis> {
     if (this.local) return this.local.analyze(options);
-    return (await this.request({ type: 'analyze', options })) as EditorAnalysis;
+    // Options are JSON by nature; callers may hand in objects that cannot be cloned as they are
+    // (VS Code's configuration values are proxies): post a plain copy.
+    const plain = JSON.parse(JSON.stringify(options)) as AnalyzeOptions;
+    return (await this.request({ type: 'analyze', options: plain })) as EditorAnalysis;
   }
 
   /** Stops the worker; pending requests reject. */

@@ -67,6 +67,10 @@ test('sources add up like one load; CloudWatch-style aggregates posted in; a sou
     await host.loadFiles('files:a', [flowDir]);
     await host.putAggregates('cloudwatch:/aws/vpc/flow', direct.aggregates);
     assert.deepEqual(await host.analyze(), forEditor(analyze([...direct.aggregates, ...direct.aggregates], inv.inventory)));
+    // Settings as VS Code hands them over are proxies, which structured clone refuses.
+    const prices = new Proxy({ natGatewayPerGb: 0.09 }, {});
+    assert.throws(() => structuredClone(prices), /could not be cloned/);
+    assert.deepEqual(await host.analyze({ prices, privateCidrs: new Proxy([], {}) }), forEditor(analyze([...direct.aggregates, ...direct.aggregates], inv.inventory, { prices: { natGatewayPerGb: 0.09 } })));
     await host.putAggregates('cloudwatch:/aws/vpc/flow', []);
     assert.deepEqual(await host.analyze(), forEditor(analyze(direct.aggregates, inv.inventory)));
     assert.equal(await host.removeSource('files:a'), true);
