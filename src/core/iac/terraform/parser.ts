@@ -10,6 +10,7 @@ import { Language, Parser, type Edit, type Node, type Tree, type TreeCursor } fr
 import type { SourceRange } from '../../model/flows';
 import { LineIndex, type ObjEntry, type Val } from '../value';
 import { fastExpr } from './fastexpr';
+import { maskPlainStrings } from './mask';
 
 export interface HclAttr {
   name: string;
@@ -302,7 +303,8 @@ export function lowerExpr(n: Node): Val {
     const u = head.firstNamedChild;
     if (u?.type === 'unary_operation' && u.text.startsWith('-')) {
       const lit = u.firstNamedChild;
-      if (lit?.type === 'literal_value' && lit.firstChild?.type === 'numeric_lit') return { k: 'num', v: -Number(lit.firstChild.text), r };
+      // (not a string masked as a number for the parse: mask.ts)
+      if (lit?.type === 'literal_value' && lit.firstChild?.type === 'numeric_lit' && current?.src.charCodeAt(lit.startIndex) !== 34) return { k: 'num', v: -Number(lit.firstChild.text), r };
     }
   }
   return unknown(n);
@@ -338,8 +340,9 @@ export function lowerBlock(n: Node, deep: boolean): HclBlock {
   let headerEnd = n.endPosition;
   for (const c of kids(n)) {
     if (c.type === 'identifier' && !type) type = c.text;
-    else if (c.type === 'string_lit') {
-      const v = lowerStringLit(c);
+    else if (c.type === 'string_lit' || (c.type === 'identifier' && c.text.startsWith('"'))) {
+      // (an identifier starting with `"` is a string label masked for the parse: mask.ts)
+      const v = c.type === 'string_lit' ? lowerStringLit(c) : (fastExpr(c.text, 0, c.text.length, new LineIndex(c.text)) ?? unknown(c));
       labels.push(v.k === 'str' ? v.v : c.text);
       labelRanges.push(rng(c));
     } else if (c.type === 'identifier') {
@@ -707,13 +710,14 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
     if (!c.gotoFirstChild()) return b;
     do {
       const t = c.nodeType;
-      if (t === 'identifier') {
+      if (t === 'identifier' && (!b.type || src.charCodeAt(c.startIndex) !== 34)) {
         if (!b.type) b.type = text();
         else {
           b.labels.push(text());
           b.labelRanges.push(range());
         }
-      } else if (t === 'string_lit') {
+      } else if (t === 'string_lit' || t === 'identifier') {
+        // (an identifier starting with `"` is a string label masked for the parse: mask.ts)
         const ls = c.startIndex;
         const le = c.endIndex;
         const v = fastExpr(src, ls, le, lines);
@@ -815,8 +819,33 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
   return file;
 }
 
-/** One-shot parse of a Terraform or .tfvars text. */
+/**
+ * One-shot parse of a Terraform or .tfvars text. Tree-sitter first parses the text with its plain
+ * strings masked (mask.ts: a third faster, same tree shape and offsets); the nodes then read the
+ * real text. When that tree has a syntax error, the real text is parsed instead, so error recovery
+ * and the problems reported are always tree-sitter's own on the real text.
+ */
 export function parseTerraform(text: string, filter?: BlockFilter): HclFile {
+  const masked = maskPlainStrings(text);
+  if (masked !== null) {
+    let source = masked;
+    // The tree keeps this callback to give node text: after the parse it reads the real text.
+    const tree = parser().parse((index: number) => source.slice(index));
+    source = text;
+    if (tree && !tree.rootNode.hasError) {
+      try {
+        return lowerTree(tree, filter, text);
+      } finally {
+        tree.delete();
+      }
+    }
+    tree?.delete();
+  }
+  return parseUnmasked(text, filter);
+}
+
+/** parseTerraform without the masked first try (tests compare the two). */
+export function parseUnmasked(text: string, filter?: BlockFilter): HclFile {
   const tree = parser().parse(text);
   if (!tree) return { blocks: [], attrs: [], comments: [], problems: [{ message: 'parser returned no tree', range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } } }] };
   try {

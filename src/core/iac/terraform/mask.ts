@@ -1,0 +1,236 @@
+/**
+ * The text tree-sitter parses for a one-shot Terraform parse, with plain string literals hidden.
+ *
+ * The HCL grammar's external scanner returns one token per character inside a quoted string, so
+ * tree-sitter spends about a third of a parse on the characters of strings like "10.0.0.0/16" or
+ * "aws_security_group", which we read from the text ourselves anyway. This module replaces each
+ * *plain* string (no escapes, no `${`/`%{`, no control characters, on one line) by one token of
+ * the same length: a number (`"tcp"` → `11111`) where a value goes, an identifier (`s____`) for a
+ * block label. Lengths and line breaks are unchanged, so every node keeps its offsets, rows and
+ * columns; the lowering reads values from the real text.
+ *
+ * Only replacements that are valid exactly where the string is are made: a number or string is a
+ * `literal_value` wherever either is allowed; labels are masked only on a line of the form
+ * `type label… {`; a value only after `=[({,:?` and before a character that cannot join the new
+ * token to its neighbour (`x"a"`, `"a".b`, `- "a"`, `"a"e1` are left alone). Comments, heredocs and
+ * templates (strings inside `${…}` stay) are followed as the grammar's scanner follows them.
+ * Anything this reader does not follow exactly (unclosed strings, comments or heredocs,
+ * unbalanced brackets, `<<` that does not start a heredoc) gives `null`: the caller parses the
+ * real text. The caller also re-parses the real text when the masked parse has
+ * a syntax error, so the tree of a file with errors is always tree-sitter's own.
+ */
+
+/**
+ * The last significant character (blanks and comments skipped) before a string a number may stand
+ * for: one of `=[({,:?`, or none (-1). Not after `-` (`- "a"` would become a negative number), `!`,
+ * `.`, `>`, a name or another string.
+ */
+function okBefore(c: number): boolean {
+  return c === -1 || c === 61 || c === 91 || c === 40 || c === 123 || c === 44 || c === 58 || c === 63;
+}
+
+/** The character right after a string a number may stand for: a blank, one of `,])}:?=#/`, or the end. */
+function okAfter(c: number): boolean {
+  return Number.isNaN(c) || c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 93 || c === 41 || c === 125 || c === 58 || c === 63 || c === 61 || c === 35 || c === 47;
+}
+
+/** `type label… {` from a line start: a block header whose string labels become identifiers. */
+const HEADER = /[ \t]*[A-Za-z_][\w-]*(?:[ \t]+(?:"(?:[^"\\\n$%]|\\[^\n]|[$%](?!\{))*"|[A-Za-z_][\w-]*))+[ \t]*\{/y;
+const HEREDOC = /<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n/y;
+/** The characters the code scanner stops at; anything else only updates the last significant one. */
+const SPECIAL = /[\n#/"<{}[\]()]/g;
+
+const FAIL = -1;
+
+/** Same-length stand-ins, built once per length. */
+const numbers: string[] = [];
+const idents: string[] = [];
+function numberOf(n: number): string {
+  return (numbers[n] ??= '1'.repeat(n));
+}
+function identOf(n: number): string {
+  return (idents[n] ??= 's' + '_'.repeat(n - 1));
+}
+
+/**
+ * The text with plain strings replaced as described above, or null when nothing was replaced or
+ * the text has constructs this reader does not follow (then parse `src` itself).
+ */
+export function maskPlainStrings(src: string): string | null {
+  const n = src.length;
+  const out: string[] = [];
+  let copied = 0;
+  let count = 0;
+  const replace = (s: number, e: number, by: string): void => {
+    out.push(src.slice(copied, s), by);
+    copied = e;
+    count++;
+  };
+
+  /** Scans a quoted string from its `"`: the offset after its closing `"`, and whether it is plain. */
+  let plain = false;
+  const str = (i: number): number => {
+    let j = i + 1;
+    plain = true;
+    for (;;) {
+      if (j >= n) return FAIL;
+      const c = src.charCodeAt(j);
+      if (c === 34) return j + 1;
+      if (c === 10) return FAIL;
+      if (c === 92 /* \ */) {
+        plain = false;
+        if (j + 1 >= n || src.charCodeAt(j + 1) === 10) return FAIL;
+        j += 2;
+      } else if (c === 36 /* $ */ || c === 37 /* % */) {
+        plain = false;
+        const d = src.charCodeAt(j + 1);
+        if (d === 123) {
+          // `${` / `%{`: an interpolation or directive, code up to its closing brace.
+          j = code(j + 2, true);
+          plain = false;
+          if (j === FAIL) return FAIL;
+        } else if (d === c && src.charCodeAt(j + 2) === 123) j += 3; // `$${` / `%%{`: literal
+        else j++;
+      } else {
+        if (c < 32 && c !== 9) plain = false; // control characters (NUL ends the scanner's input)
+        j++;
+      }
+    }
+  };
+
+  /** A heredoc from `<<`: the offset of the newline that ends its closing line, or FAIL. */
+  const heredoc = (i: number): number => {
+    HEREDOC.lastIndex = i;
+    const m = HEREDOC.exec(src);
+    if (!m) return FAIL;
+    const id = m[1];
+    let p = HEREDOC.lastIndex;
+    for (;;) {
+      // At a line start: the closing line is the identifier alone (blanks around it), then a newline.
+      let s = p;
+      while (s < n && isBlank(src.charCodeAt(s))) s++;
+      if (src.startsWith(id, s)) {
+        let e = s + id.length;
+        while (e < n && isBlank(src.charCodeAt(e))) e++;
+        if (src.charCodeAt(e) === 10) return e;
+      }
+      // The rest of the line: literal text, `${…}` / `%{…}` (which may span lines), `$${` / `%%{`.
+      let j = p;
+      for (;;) {
+        if (j >= n) return FAIL;
+        const c = src.charCodeAt(j);
+        if (c === 10) break;
+        if ((c === 36 || c === 37) && src.charCodeAt(j + 1) === 123) {
+          j = code(j + 2, true);
+          if (j === FAIL) return FAIL;
+        } else if ((c === 36 || c === 37) && src.charCodeAt(j + 1) === c && src.charCodeAt(j + 2) === 123) j += 3;
+        else j++;
+      }
+      p = j + 1;
+    }
+  };
+
+  /**
+   * Code from `i` to the end of the text, or (in an interpolation) to the `}` that closes it:
+   * the offset after that, or FAIL.
+   */
+  const code = (i: number, inTemplate: boolean): number => {
+    const open: number[] = [];
+    let inBrackets = 0; // how many of `open` are `[` or `(`
+    let lineStart = !inTemplate && i === 0;
+    let last = inTemplate ? 123 : -1; // the last significant character (okBefore)
+    for (;;) {
+      if (lineStart) {
+        lineStart = false;
+        // A block header at a line start outside brackets: its string labels become identifiers.
+        if (inBrackets === 0 && maybeHeader(src, i)) {
+          HEADER.lastIndex = i;
+          if (HEADER.test(src)) {
+            const end = HEADER.lastIndex - 1; // the `{`
+            for (let k = src.indexOf('"', i); k >= 0 && k < end; k = src.indexOf('"', k)) {
+              const e = str(k);
+              if (e === FAIL) return FAIL;
+              if (plain) replace(k, e, identOf(e - k));
+              k = e;
+            }
+            i = end;
+          }
+        }
+      }
+      if (i >= n) return inTemplate || open.length ? FAIL : n;
+      const c = src.charCodeAt(i);
+      if (c === 10) {
+        i++;
+        lineStart = !inTemplate;
+      } else if (c === 32 || c === 9 || c === 13) i++;
+      else if (c === 35 /* # */ || (c === 47 && src.charCodeAt(i + 1) === 47)) {
+        const nl = src.indexOf('\n', i);
+        i = nl < 0 ? n : nl;
+      } else if (c === 47 && src.charCodeAt(i + 1) === 42 /* / * */) {
+        const close = src.indexOf('*/', i + 2);
+        if (close < 0) return FAIL;
+        i = close + 2;
+      } else if (c === 34) {
+        const e = str(i);
+        if (e === FAIL) return FAIL;
+        if (plain && !inTemplate && okBefore(last) && okAfter(src.charCodeAt(e))) replace(i, e, numberOf(e - i));
+        i = e;
+        last = 34;
+      } else if (c === 60 /* < */ && src.charCodeAt(i + 1) === 60) {
+        if (inTemplate) return FAIL;
+        i = heredoc(i);
+        if (i === FAIL) return FAIL;
+        last = 60;
+      } else if (c === 123 || c === 91 || c === 40) {
+        open.push(c);
+        if (c !== 123) inBrackets++;
+        i++;
+        last = c;
+      } else if (c === 125 || c === 93 || c === 41) {
+        if (open.length === 0) return inTemplate && c === 125 ? i + 1 : FAIL;
+        const o = open.pop()!;
+        if ((o === 123 && c !== 125) || (o === 91 && c !== 93) || (o === 40 && c !== 41)) return FAIL;
+        if (o !== 123) inBrackets--;
+        i++;
+        last = c;
+      } else {
+        // A run of names, numbers, operators and blanks, up to the next character that matters.
+        SPECIAL.lastIndex = i + 1;
+        const j = SPECIAL.test(src) ? SPECIAL.lastIndex - 1 : n;
+        let k = j - 1;
+        while (k > i && isBlank(src.charCodeAt(k))) k--;
+        last = src.charCodeAt(k);
+        i = j;
+      }
+    }
+  };
+
+  if (code(0, false) === FAIL || count === 0) return null;
+  out.push(src.slice(copied));
+  return out.join('');
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45;
+}
+
+/** Cheap test before HEADER: a name, blanks, then `"` or another name (most lines are `name = …`). */
+function maybeHeader(src: string, i: number): boolean {
+  while (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9) i++;
+  if (!isNameStart(src.charCodeAt(i))) return false;
+  while (isNameChar(src.charCodeAt(i))) i++;
+  const at = i;
+  while (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9) i++;
+  if (i === at) return false;
+  const c = src.charCodeAt(i);
+  return c === 34 || isNameStart(c);
+}
+
+/** Blanks as the grammar's scanner skips them (not the newline). */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+}
