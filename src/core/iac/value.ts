@@ -65,11 +65,49 @@ export function valText(v: Val): string {
 export class LineIndex {
   private readonly starts: number[] = [0];
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
   /** The line of the last lookup: callers mostly ask in text order, so try it (and the next) first. */
   private hint = 0;
+  // The last four positions handed out: ranges that share an end (an attribute and its name or
+  // value) share the position object, a third fewer objects for the garbage collector. Positions
+  // are never modified in place.
+  private o0 = -1;
+  private o1 = -1;
+  private o2 = -1;
+  private o3 = -1;
+  private p0: SourcePosition = { line: 0, column: 0 };
+  private p1 = this.p0;
+  private p2 = this.p0;
+  private p3 = this.p0;
+  private slot = 0;
   position(offset: number): SourcePosition {
+    if (offset === this.o0) return this.p0;
+    if (offset === this.o1) return this.p1;
+    if (offset === this.o2) return this.p2;
+    if (offset === this.o3) return this.p3;
+    const p = this.compute(offset);
+    switch (this.slot) {
+      case 0:
+        this.o0 = offset;
+        this.p0 = p;
+        break;
+      case 1:
+        this.o1 = offset;
+        this.p1 = p;
+        break;
+      case 2:
+        this.o2 = offset;
+        this.p2 = p;
+        break;
+      default:
+        this.o3 = offset;
+        this.p3 = p;
+    }
+    this.slot = (this.slot + 1) & 3;
+    return p;
+  }
+  private compute(offset: number): SourcePosition {
     const st = this.starts;
     const h = this.hint;
     if (offset >= st[h]) {
