@@ -149,7 +149,19 @@ function coversFamily(list: { first: bigint; last: bigint }[], max: bigint): boo
  * /8 (64.0.0.0/2 is a quarter of all IPv4 addresses); or blocks that together cover a whole
  * family (0.0.0.0/1 + 128.0.0.0/1). Private blocks never count.
  */
-export function internetSources(rule: SgRule): InternetSource[] {
+export function internetSources(rule: SgRule): readonly InternetSource[] {
+  // EL001–EL005 each ask for the same rules: computed once per sources list (a model is not
+  // changed once built; the length check catches a list that grew since).
+  const memo = internetMemo.get(rule.sources);
+  if (memo && memo.n === rule.sources.length) return memo.out;
+  const out = computeInternetSources(rule);
+  internetMemo.set(rule.sources, { n: rule.sources.length, out });
+  return out;
+}
+
+const internetMemo = new WeakMap<readonly RuleSource[], { n: number; out: readonly InternetSource[] }>();
+
+function computeInternetSources(rule: SgRule): InternetSource[] {
   // Fast exit (most rules): with every block narrower than /8 nothing is "the internet" unless
   // 256+ of them together cover a family, so fewer than 256 such blocks give no entries.
   let blocks = 0;
@@ -164,39 +176,50 @@ export function internetSources(rule: SgRule): InternetSource[] {
     }
   }
   if (!wide && blocks < 256) return [];
-  const cidrs = rule.sources
-    .filter((s) => s.kind === 'cidr' || s.kind === 'ipv6')
-    .map((s) => ({ s, c: parseSourceCidr(s.value) }))
-    .filter((x): x is { s: RuleSource; c: NonNullable<ReturnType<typeof parseSourceCidr>> } => x.c !== null)
-    .map((x) => {
+  const out: InternetSource[] = [];
+  for (const fam of [4, 6] as const) {
+    const list: { s: RuleSource; c: NonNullable<ReturnType<typeof parseSourceCidr>> }[] = [];
+    let hasWorld = false;
+    for (const s of rule.sources) {
+      if (s.kind !== 'cidr' && s.kind !== 'ipv6') continue;
+      const c = parseSourceCidr(s.value);
+      if (c === null || c.family !== fam) continue;
+      list.push({ s, c });
+      if (c.prefix === 0) hasWorld = true;
+    }
+    if (!list.length) continue;
+    if (hasWorld) {
+      // A /0 is the internet itself; no other block can complete the family then.
+      for (const { s, c } of list) {
+        if (c.prefix === 0) out.push({ source: s, text: `the whole internet (${sourceText(s)})` });
+        else if (c.prefix < NEAR_WORLD_PREFIX && !isPrivateCidr(s.value)) out.push({ source: s, text: nearWorldText(s, c.prefix, fam) });
+      }
+      continue;
+    }
+    const bounded = list.map((x) => {
       const { first, last } = cidrBounds(x.c);
       return { ...x, first: BigInt(first.value), last: BigInt(last.value) };
     });
-  const out: InternetSource[] = [];
-  for (const fam of [4, 6] as const) {
-    const list = cidrs.filter((x) => x.c.family === fam);
-    if (!list.length) continue;
     const max = fam === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
-    const whole = coversFamily(list, max);
-    for (const x of list) {
+    const whole = coversFamily(bounded, max);
+    const maximal = (y: (typeof bounded)[number]): boolean =>
+      !bounded.some((z) => z !== y && z.first <= y.first && y.last <= z.last && (z.first !== y.first || z.last !== y.last || bounded.indexOf(z) < bounded.indexOf(y)));
+    for (const x of bounded) {
       const { s, c } = x;
-      if (c.prefix === 0) {
-        out.push({ source: s, text: `the whole internet (${sourceText(s)})` });
-        continue;
-      }
-      const maximal = (y: typeof x): boolean => !list.some((z) => z !== y && z.first <= y.first && y.last <= z.last && (z.first !== y.first || z.last !== y.last || list.indexOf(z) < list.indexOf(y)));
-      if (whole && maximal(x) && !list.some((y) => y.c.prefix === 0)) {
-        const others = list.filter((y) => y !== x && maximal(y));
+      if (whole && maximal(x)) {
+        const others = bounded.filter((y) => y !== x && maximal(y));
         const withText = others.length <= 3 ? others.map((y) => y.s.value).join(', ') : `${others.length} other blocks`;
         out.push({ source: s, text: `the whole internet (${sourceText(s)}: with ${withText} in the same rule it covers every IPv${fam} address)` });
         continue;
       }
-      if (c.prefix < NEAR_WORLD_PREFIX && !isPrivateCidr(s.value)) {
-        out.push({ source: s, text: `the internet (${sourceText(s)}: ${addressCount(s.value)} public addresses, ${spaceFraction(c.prefix)} of all IPv${fam}, treated as the whole internet)` });
-      }
+      if (c.prefix < NEAR_WORLD_PREFIX && !isPrivateCidr(s.value)) out.push({ source: s, text: nearWorldText(s, c.prefix, fam) });
     }
   }
   return out;
+}
+
+function nearWorldText(s: RuleSource, prefix: number, fam: 4 | 6): string {
+  return `the internet (${sourceText(s)}: ${addressCount(s.value)} public addresses, ${spaceFraction(prefix)} of all IPv${fam}, treated as the whole internet)`;
 }
 
 /** TCP/UDP-like: the rule has a port range (unresolved protocol counts, to be safe when ports are known). */
