@@ -12,7 +12,7 @@ import { emptyModel } from '../model';
 import { objGet, comparePos, rangeContains, type Val } from '../value';
 import type { HclAttr, HclBlock, HclFile } from './parser';
 import { MODULE_NAMED_RULES, MODULE_PRESETS, securityGroupModulePreset } from './module-rules';
-import { attr, buildScope, isTfvarsPath, resolve, type Env, type TfFileInput, type TfScope } from './resolve';
+import { attr, buildScope, isTfvarsPath, NO_ENV, resolve, type Env, type TfFileInput, type TfScope } from './resolve';
 
 type PendingSource = Omit<RuleSource, 'id'>;
 
@@ -38,7 +38,7 @@ function refIdentity(v: Val): string | null {
 }
 
 /** Identity of a referenced thing (VPC, group, route table): address, literal id, or the text. */
-function identityOf(v: Val | undefined, ctx: Ctx, env: Env = new Map()): string | null {
+function identityOf(v: Val | undefined, ctx: Ctx, env: Env = NO_ENV): string | null {
   if (!v) return null;
   const direct = refIdentity(v);
   if (direct) return direct;
@@ -48,7 +48,7 @@ function identityOf(v: Val | undefined, ctx: Ctx, env: Env = new Map()): string 
   return 'text' in v ? v.text : null;
 }
 
-function asString(v: Val | undefined, ctx: Ctx, env: Env = new Map()): { state: 'present' | 'missing' | 'unresolved'; value: string | null } {
+function asString(v: Val | undefined, ctx: Ctx, env: Env = NO_ENV): { state: 'present' | 'missing' | 'unresolved'; value: string | null } {
   if (!v) return { state: 'missing', value: null };
   const r = resolve(v, ctx.scope, env);
   if (r.k === 'str') return r.v.trim() ? { state: 'present', value: r.v } : { state: 'missing', value: null };
@@ -132,11 +132,13 @@ function labelled(list: PendingSource[], label: string): PendingSource[] {
 }
 
 /** Sources from a list-valued attribute (cidr_blocks = [...], var.list, concat(...)). */
-function listSources(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'prefix-list' | 'group', ctx: Ctx, env: Env, depth = 0): PendingSource[] {
-  if (!v) return [];
+function listSources(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'prefix-list' | 'group', ctx: Ctx, env: Env, depth = 0, out: PendingSource[] = []): PendingSource[] {
+  if (!v) return out;
   const whole = depth < 8 ? conditionalBranches(v, ctx, env) : null;
-  if (whole) return whole.flatMap((b) => labelled(listSources(b.val, kind, ctx, env, depth + 1), b.label));
-  const out: PendingSource[] = [];
+  if (whole) {
+    for (const b of whole) out.push(...labelled(listSources(b.val, kind, ctx, env, depth + 1), b.label));
+    return out;
+  }
   const push = (s: PendingSource | null): void => {
     if (s) out.push(s);
   };
@@ -171,13 +173,17 @@ function listSources(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'prefix-list' |
   return out;
 }
 
-function singleSource(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'prefix-list' | 'group', ctx: Ctx, env: Env, depth = 0): PendingSource[] {
-  if (!v) return [];
+function singleSource(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'prefix-list' | 'group', ctx: Ctx, env: Env, depth = 0, out: PendingSource[] = []): PendingSource[] {
+  if (!v) return out;
   const branches = depth < 8 ? conditionalBranches(v, ctx, env) : null;
-  if (branches) return branches.flatMap((b) => labelled(singleSource(b.val, kind, ctx, env, depth + 1), b.label));
+  if (branches) {
+    for (const b of branches) out.push(...labelled(singleSource(b.val, kind, ctx, env, depth + 1), b.label));
+    return out;
+  }
   const r = resolve(v, ctx.scope, env);
   const s = leafSource(v, r, v.r, kind, ctx);
-  return s ? [s] : [];
+  if (s) out.push(s);
+  return out;
 }
 
 function finishRule(
@@ -185,7 +191,10 @@ function finishRule(
   p: Omit<SgRule, 'id' | 'sources'> & { sources: PendingSource[] },
   id: string,
 ): SgRule {
-  const sources: RuleSource[] = p.sources.map((s, i) => ({ ...s, id: `${id}/src[${i}]` }));
+  // Every caller builds its pending sources afresh for this rule (none is shared with another
+  // rule), so each gets its id in place: the same keys in the same order as a copy `{ ...s, id }`.
+  const sources = p.sources as RuleSource[];
+  for (let i = 0; i < sources.length; i++) sources[i].id = `${id}/src[${i}]`;
   // `p` is a fresh literal at every call: completed in place (same keys, same order as a copy
   // `{ ...p, id, sources }` would have) instead of copying its sixteen fields.
   const rule = p as unknown as SgRule;
@@ -224,19 +233,17 @@ function ruleFromAttrs(ctx: Ctx, f: RuleFields, vpcStyle: boolean): SgRule {
   const tp = get('to_port');
   const portsRange = fp && tp ? span(fp.range, tp.range) : (fp?.range ?? tp?.range ?? f.headerRange);
   const sources: PendingSource[] = [];
-  const tgt = f.direction;
-  void tgt;
   if (vpcStyle) {
-    sources.push(...singleSource(get('cidr_ipv4')?.val, 'cidr', ctx, f.env));
-    sources.push(...singleSource(get('cidr_ipv6')?.val, 'ipv6', ctx, f.env));
-    sources.push(...singleSource(get('prefix_list_id')?.val, 'prefix-list', ctx, f.env));
-    sources.push(...singleSource(get('referenced_security_group_id')?.val, 'group', ctx, f.env));
+    singleSource(get('cidr_ipv4')?.val, 'cidr', ctx, f.env, 0, sources);
+    singleSource(get('cidr_ipv6')?.val, 'ipv6', ctx, f.env, 0, sources);
+    singleSource(get('prefix_list_id')?.val, 'prefix-list', ctx, f.env, 0, sources);
+    singleSource(get('referenced_security_group_id')?.val, 'group', ctx, f.env, 0, sources);
   } else {
-    sources.push(...listSources(get('cidr_blocks')?.val, 'cidr', ctx, f.env));
-    sources.push(...listSources(get('ipv6_cidr_blocks')?.val, 'ipv6', ctx, f.env));
-    sources.push(...listSources(get('prefix_list_ids')?.val, 'prefix-list', ctx, f.env));
-    sources.push(...listSources(get('security_groups')?.val, 'group', ctx, f.env));
-    sources.push(...singleSource(get('source_security_group_id')?.val, 'group', ctx, f.env));
+    listSources(get('cidr_blocks')?.val, 'cidr', ctx, f.env, 0, sources);
+    listSources(get('ipv6_cidr_blocks')?.val, 'ipv6', ctx, f.env, 0, sources);
+    listSources(get('prefix_list_ids')?.val, 'prefix-list', ctx, f.env, 0, sources);
+    listSources(get('security_groups')?.val, 'group', ctx, f.env, 0, sources);
+    singleSource(get('source_security_group_id')?.val, 'group', ctx, f.env, 0, sources);
     const self = get('self');
     if (self) {
       const sv = resolve(self.val, ctx.scope, f.env);
@@ -305,7 +312,7 @@ function securityGroup(ctx: Ctx, b: HclBlock): void {
   const next = (d: 'ingress' | 'egress'): string => `${id}/${d}[${counters[d]++}]`;
   for (const nb of b.blocks) {
     if (nb.type === 'ingress' || nb.type === 'egress') {
-      const r = ruleFromAttrs(ctx, { direction: nb.type, attrs: nb.attrs, env: new Map(), range: nb.range, headerRange: nb.headerRange, resource: address, groupId: id, groupRef: null, origin: 'inline', id: next(nb.type) }, false);
+      const r = ruleFromAttrs(ctx, { direction: nb.type, attrs: nb.attrs, env: NO_ENV, range: nb.range, headerRange: nb.headerRange, resource: address, groupId: id, groupRef: null, origin: 'inline', id: next(nb.type) }, false);
       group.ruleIds.push(r.id);
     } else if (nb.type === 'dynamic' && (nb.labels[0] === 'ingress' || nb.labels[0] === 'egress')) {
       const dir = nb.labels[0];
@@ -341,7 +348,7 @@ function securityGroup(ctx: Ctx, b: HclBlock): void {
     if (v.k !== 'list') continue;
     for (const item of v.items) {
       if (item.k !== 'obj') continue;
-      const r = ruleFromAttrs(ctx, { direction: dir, attrs: objAsAttrs(item), env: new Map(), range: item.r, headerRange: firstLine(item.r), resource: address, groupId: id, groupRef: null, origin: 'inline', id: next(dir) }, false);
+      const r = ruleFromAttrs(ctx, { direction: dir, attrs: objAsAttrs(item), env: NO_ENV, range: item.r, headerRange: firstLine(item.r), resource: address, groupId: id, groupRef: null, origin: 'inline', id: next(dir) }, false);
       group.ruleIds.push(r.id);
     }
   }
@@ -359,7 +366,7 @@ function standaloneRule(ctx: Ctx, b: HclBlock): void {
   }
   const target = attr(b, 'security_group_id')?.val;
   const groupRef = target ? identityOf(target, ctx) : null;
-  ruleFromAttrs(ctx, { direction, attrs: b.attrs, env: new Map(), range: b.range, headerRange: b.headerRange, resource: address, groupId: null, groupRef, origin: 'standalone', id: `${ctx.file}#${address}` }, vpcStyle);
+  ruleFromAttrs(ctx, { direction, attrs: b.attrs, env: NO_ENV, range: b.range, headerRange: b.headerRange, resource: address, groupId: null, groupRef, origin: 'standalone', id: `${ctx.file}#${address}` }, vpcStyle);
 }
 
 // --- terraform-aws-modules/security-group ------------------------------------------------------
@@ -403,7 +410,7 @@ function moduleGroup(ctx: Ctx, b: HclBlock, preset: string): void {
   }
   ctx.model.groups.push(group);
   const counters = { ingress: 0, egress: 0 };
-  const env: Env = new Map();
+  const env: Env = NO_ENV;
 
   for (const dir of ['ingress', 'egress'] as const) {
     const inAttr = (n: string): HclAttr | undefined => attr(b, `${dir}_${n}`) ?? attr(b, `computed_${dir}_${n}`);

@@ -6,7 +6,7 @@
  * becomes `unknown` with a reason — never a guess.
  */
 import type { Located } from '../model';
-import type { Val } from '../value';
+import type { ObjEntry, Val } from '../value';
 import type { HclAttr, HclBlock, HclFile } from './parser';
 
 export interface TfFileInput {
@@ -64,7 +64,10 @@ export function buildScope(files: TfFileInput[]): TfScope {
   return scope;
 }
 
-export type Env = Map<string, { key: Val; value: Val }>;
+export type Env = ReadonlyMap<string, { key: Val; value: Val }>;
+
+/** No iterator in scope (one shared empty map: an Env is never modified). */
+export const NO_ENV: Env = new Map();
 
 const MAX_DEPTH = 24;
 
@@ -89,17 +92,18 @@ function step(v: Val, s: string | number, from: Val): Val {
   return unknown(from, `cannot index ${v.k} with '${s}'`);
 }
 
-function steps(v: Val, path: (string | number)[], from: Val, scope: TfScope, env: Env, depth: number): Val {
+/** Resolves `v`, then follows path[at…] into it. */
+function steps(v: Val, path: readonly (string | number)[], at: number, from: Val, scope: TfScope, env: Env, depth: number): Val {
   let cur = resolve(v, scope, env, depth + 1);
-  for (const s of path) {
-    cur = step(cur, s, from);
+  for (let i = at; i < path.length; i++) {
+    cur = step(cur, path[i], from);
     cur = resolve(cur, scope, env, depth + 1);
   }
   return cur;
 }
 
 /** Resolves a value as far as statically possible. Strings keep the range where they are written. */
-export function resolve(v: Val, scope: TfScope, env: Env = new Map(), depth = 0): Val {
+export function resolve(v: Val, scope: TfScope, env: Env = NO_ENV, depth = 0): Val {
   if (depth > MAX_DEPTH) return unknown(v, 'reference cycle or nesting too deep');
   switch (v.k) {
     case 'str':
@@ -109,12 +113,30 @@ export function resolve(v: Val, scope: TfScope, env: Env = new Map(), depth = 0)
     case 'unknown':
       return v;
     case 'list': {
-      const items = v.items.map((i) => resolve(i, scope, env, depth + 1));
-      return items.every((x, i) => x === v.items[i]) ? v : { k: 'list', items, r: v.r };
+      // A new list only when an item resolved to something else.
+      let items: Val[] | null = null;
+      for (let i = 0; i < v.items.length; i++) {
+        const x = resolve(v.items[i], scope, env, depth + 1);
+        if (items) items.push(x);
+        else if (x !== v.items[i]) {
+          items = v.items.slice(0, i);
+          items.push(x);
+        }
+      }
+      return items ? { k: 'list', items, r: v.r } : v;
     }
     case 'obj': {
-      const entries = v.entries.map((e) => ({ ...e, val: resolve(e.val, scope, env, depth + 1) }));
-      return entries.every((e, i) => e.val === v.entries[i].val) ? v : { k: 'obj', entries, r: v.r };
+      let entries: ObjEntry[] | null = null;
+      for (let i = 0; i < v.entries.length; i++) {
+        const e = v.entries[i];
+        const val = resolve(e.val, scope, env, depth + 1);
+        if (entries) entries.push({ ...e, val });
+        else if (val !== e.val) {
+          entries = v.entries.slice(0, i);
+          entries.push({ ...e, val });
+        }
+      }
+      return entries ? { k: 'obj', entries, r: v.r } : v;
     }
     case 'tpl': {
       let out = '';
@@ -134,38 +156,40 @@ export function resolve(v: Val, scope: TfScope, env: Env = new Map(), depth = 0)
 }
 
 function resolveRef(v: Extract<Val, { k: 'ref' }>, scope: TfScope, env: Env, depth: number): Val {
-  const [head, ...rest] = v.path;
-  const h = String(head);
-  const bound = env.get(h);
+  // path = [head, ...rest]; rest[k] is path[k + 1].
+  const path = v.path;
+  const h = String(path[0]);
+  const bound = env.size ? env.get(h) : undefined;
   if (bound) {
-    const [which, ...more] = rest;
-    if (which === 'value') return steps(bound.value, more, v, scope, env, depth);
-    if (which === 'key') return steps(bound.key, more, v, scope, env, depth);
+    const which = path[1];
+    if (which === 'value') return steps(bound.value, path, 2, v, scope, env, depth);
+    if (which === 'key') return steps(bound.key, path, 2, v, scope, env, depth);
     return unknown(v, `${h}.${String(which)} is not an iterator attribute`);
   }
   if (h === 'var') {
-    const name = String(rest[0]);
+    const name = String(path[1]);
     const d = scope.variables.get(name);
     if (!d) return unknown(v, `var.${name} has no default and no value in terraform.tfvars / *.auto.tfvars`);
     tagOrigin(scope, d.val, d.file, d.via);
-    return steps(d.val, rest.slice(1), v, scope, env, depth);
+    return steps(d.val, path, 2, v, scope, env, depth);
   }
   if (h === 'local') {
-    const name = String(rest[0]);
+    const name = String(path[1]);
     const d = scope.locals.get(name);
     if (!d) return unknown(v, `local.${name} is not defined in this module`);
     tagOrigin(scope, d.val, d.file, d.via);
-    return steps(d.val, rest.slice(1), v, scope, env, depth);
+    return steps(d.val, path, 2, v, scope, env, depth);
   }
-  if (h.startsWith('aws_') && rest.length >= 2) {
-    const res = scope.resources.get(`${h}.${String(rest[0])}`);
-    if (!res) return unknown(v, `${h}.${String(rest[0])} is not in this module`);
-    let i = 1;
-    if (typeof rest[1] === 'number') i = 2; // count index: a literal attribute is the same for every instance
-    const attr = res.block.attrs.find((a) => a.name === String(rest[i]));
-    if (!attr) return unknown(v, `${h}.${String(rest[0])}.${String(rest[i])} is computed by AWS (not written in code)`);
-    const resolved = steps(attr.val, rest.slice(i + 1), v, scope, env, depth);
-    if (resolved.k !== 'unknown') tagOrigin(scope, attr.val, res.file, `${h}.${String(rest[0])}.${String(rest[i])}`);
+  if (h.startsWith('aws_') && path.length >= 3) {
+    const res = scope.resources.get(`${h}.${String(path[1])}`);
+    if (!res) return unknown(v, `${h}.${String(path[1])} is not in this module`);
+    let i = 2;
+    if (typeof path[2] === 'number') i = 3; // count index: a literal attribute is the same for every instance
+    const name = String(path[i]);
+    const attr = res.block.attrs.find((a) => a.name === name);
+    if (!attr) return unknown(v, `${h}.${String(path[1])}.${name} is computed by AWS (not written in code)`);
+    const resolved = steps(attr.val, path, i + 1, v, scope, env, depth);
+    if (resolved.k !== 'unknown' && !scope.origin.has(attr.val)) tagOrigin(scope, attr.val, res.file, `${h}.${String(path[1])}.${name}`);
     return resolved;
   }
   if (h === 'data') return unknown(v, `${v.text} is read from AWS at plan time`);
