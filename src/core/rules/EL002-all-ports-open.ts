@@ -87,7 +87,7 @@ resource "aws_security_group_rule" "all" {
       for (const { source: s, text } of internetSources(rule)) {
         out.push(onSource(rule, s, `${subject} is open to ${text} on ${rule.resource}. Open only the ports the service needs.`));
       }
-      for (const s of rule.sources) if (s.kind === 'unresolved') out.push({ ...onSource(rule, s, `${subject} is open to ${unresolvedTail(s, rule.resource)}`), severity: 'info' });
+      for (const s of rule.sources) if (s.kind === 'unresolved') out.push(onSource(rule, s, `${subject} is open to ${unresolvedTail(s, rule.resource)}`, undefined, 'info'));
     }
     return out;
   },

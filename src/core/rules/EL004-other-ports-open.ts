@@ -98,8 +98,7 @@ export const EL004: RuleDefinition = {
           message = `${portsText(rule)} from ${text} on ${rule.resource}: the host answers pings and path-MTU probes from anyone.`;
           severity = 'info';
         } else message = `${portsText(rule)} is open to ${text} on ${rule.resource}. If it is not meant to be public, narrow the source.`;
-        const f = { ...onSource(rule, s, message), references };
-        out.push(severity ? { ...f, severity } : f);
+        out.push(onSource(rule, s, message, references, severity));
       }
     }
     return out;

@@ -106,7 +106,7 @@ Resources:
         const space = priv ? 'private' : 'public';
         // Prowler's check is about public IPv4 ranges only; cfn_nag W9 about any non-/32 source.
         const references = s.kind === 'cidr' && !priv ? EL005.references.slice() : ['W9'];
-        out.push({ ...onSource(rule, s, `${what} is open to ${s.value}${s.via ? ` (from ${s.via})` : ''}: ${addressCount(s.value)} ${space} addresses on ${rule.resource}. Narrow it to the clients' subnet or security group.`), references });
+        out.push(onSource(rule, s, `${what} is open to ${s.value}${s.via ? ` (from ${s.via})` : ''}: ${addressCount(s.value)} ${space} addresses on ${rule.resource}. Narrow it to the clients' subnet or security group.`, references));
       }
     }
     return out;

@@ -66,6 +66,25 @@ export const WEB_PORTS: ServicePort[] = [
 
 /** Ordered, de-duplicated references: the ports' ids, then the rule's base ids (Prowler's last). */
 export function portReferences(base: readonly string[], ports: readonly ServicePort[]): string[] {
+  // The same few combinations recur for every rule: computed once per (base, ports). Callers only
+  // read the list (runRules copies it into each finding).
+  let byPorts = referencesMemo.get(base);
+  if (!byPorts) referencesMemo.set(base, (byPorts = new Map()));
+  let key = '';
+  for (const p of ports) {
+    let id = portIds.get(p);
+    if (id === undefined) portIds.set(p, (id = portIds.size));
+    key += `${id},`;
+  }
+  let refs = byPorts.get(key);
+  if (!refs) byPorts.set(key, (refs = computePortReferences(base, ports)));
+  return refs;
+}
+
+const referencesMemo = new WeakMap<readonly string[], Map<string, string[]>>();
+const portIds = new Map<ServicePort, number>();
+
+function computePortReferences(base: readonly string[], ports: readonly ServicePort[]): string[] {
   const all = [...new Set([...ports.flatMap((p) => p.refs), ...base])];
   return [...all.filter((r) => !r.startsWith('prowler:')), ...all.filter((r) => r.startsWith('prowler:'))];
 }
@@ -109,8 +128,8 @@ export function portExposureFindings(rules: SgRule[], table: readonly ServicePor
   return exposedPorts(rules, table).map(({ rule, ports, source, text }) => {
     const subject = portsPhrase(rule, named(ports));
     const references = portReferences(base, ports);
-    if (text === null) return { ...onSource(rule, source, `${subject} is open to ${unresolvedTail(source, rule.resource)}`), severity: 'info' as const, references };
-    return { ...onSource(rule, source, `${subject} is open to ${text} on ${rule.resource}. ${advice}`), references };
+    if (text === null) return onSource(rule, source, `${subject} is open to ${unresolvedTail(source, rule.resource)}`, references, 'info');
+    return onSource(rule, source, `${subject} is open to ${text} on ${rule.resource}. ${advice}`, references);
   });
 }
 
@@ -279,17 +298,17 @@ export function addressCount(cidr: string): string {
 }
 
 /** A finding on one source of one rule (the CIDR string is the range). */
-export function onSource(rule: SgRule, s: RuleSource, message: string): RawFinding {
-  return {
-    message,
-    file: s.file,
-    range: s.range,
-    resource: rule.resource,
-    elementIds: [rule.groupId, rule.id, s.id].filter((x): x is string => !!x),
-    ...(rule.groupId ? { groupId: rule.groupId } : {}),
-    sgRuleId: rule.id,
-    sourceId: s.id,
-  };
+export function onSource(rule: SgRule, s: RuleSource, message: string, references?: string[], severity?: RawFinding['severity']): RawFinding {
+  // Built in one go (no spreads, no filter): one object per finding.
+  const elementIds: string[] = [];
+  if (rule.groupId) elementIds.push(rule.groupId);
+  if (rule.id) elementIds.push(rule.id);
+  if (s.id) elementIds.push(s.id);
+  const f: RawFinding = { message, file: s.file, range: s.range, resource: rule.resource, elementIds, sgRuleId: rule.id, sourceId: s.id };
+  if (rule.groupId) f.groupId = rule.groupId;
+  if (references) f.references = references;
+  if (severity) f.severity = severity;
+  return f;
 }
 
 export function ingressRules(rules: SgRule[]): SgRule[] {
