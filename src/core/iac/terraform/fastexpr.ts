@@ -6,7 +6,7 @@
  * Anything else (templates with ${}, function calls, operators, conditionals, for-expressions,
  * heredocs) returns null and the caller lowers it from the tree. Ranges match the tree's exactly.
  */
-import type { LineIndex, ObjEntry, Val } from '../value';
+import { LineIndex, type ObjEntry, type Val } from '../value';
 
 class Bail extends Error {}
 const BAIL = new Bail();
@@ -15,7 +15,12 @@ const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\':
 
 /** Returns the value of src[start, end) when it is a simple expression, else null. */
 export function fastExpr(src: string, start: number, end: number, lines: LineIndex): Val | null {
-  const p = new FastParser(src, start, end, lines);
+  // One reader for every call (it holds nothing between calls): no object per expression.
+  const p = reader;
+  p.src = src;
+  p.i = start;
+  p.end = end;
+  p.lines = lines;
   try {
     const v = p.value();
     p.ws();
@@ -23,15 +28,18 @@ export function fastExpr(src: string, start: number, end: number, lines: LineInd
   } catch (e) {
     if (e === BAIL) return null;
     throw e;
+  } finally {
+    p.src = '';
+    p.lines = noLines;
   }
 }
 
 class FastParser {
   constructor(
-    readonly src: string,
+    public src: string,
     public i: number,
-    readonly end: number,
-    readonly lines: LineIndex,
+    public end: number,
+    public lines: LineIndex,
   ) {}
 
   ws(): void {
@@ -188,4 +196,7 @@ class FastParser {
 }
 
 const NUM = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/;
+
+const noLines = new LineIndex('');
+const reader = new FastParser('', 0, 0, noLines);
 const INDEX = /^\s*(\d+|"[^"\\$%]*")\s*\]/;
