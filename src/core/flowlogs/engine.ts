@@ -775,16 +775,27 @@ export class FlowEngine {
       V[v + 3] = ctx;
       if (this.bPk[j] !== 0) this.fillPkt(g, j);
     } else {
-      const w = K[o + 4];
+      // Optional per-group values are order-independent (so worker threads and file order give
+      // the same result): a null is filled by a later record; two different values keep the
+      // smaller (table.ts keepFirst). A group of the NAT gateway's interface sees many
+      // pkt-srcaddr values for one 7-tuple over time, for example.
       const nullMask = t.ctxNullMask(V[v + 3]);
-      if (
-        (nullMask !== 0 && this.presentCtx(buf, base, nullMask) !== 0) ||
-        ((this.bPk[j] & 3) !== 0 && (K[o + 7] & 0x30000) === 0) ||
-        ((this.bPk[j] & 12) !== 0 && (K[o + 7] & 0xc0000) === 0) ||
-        ((dirPath & 3) !== 0 && (w & 0x30000) === 0) ||
-        (dirPath >> 2 !== 0 && w >>> 24 === 0)
-      ) {
-        this.fillGroup(g, j, buf, base);
+      if (nullMask !== 0 && this.presentCtx(buf, base, nullMask) !== 0) this.fillCtx(g, buf, base);
+      const pk = this.bPk[j];
+      if (pk !== 0) {
+        const f = K[o + 7];
+        const M = t.M;
+        if (
+          ((pk & 3) !== 0 && (((f >>> 16) & 3) !== (pk & 3) || M[g * 2] !== this.bPktSrc[j])) ||
+          (pk >> 2 !== 0 && (((f >>> 18) & 3) !== pk >> 2 || M[g * 2 + 1] !== this.bPktDst[j]))
+        ) {
+          this.fillPkt(g, j);
+        }
+      }
+      if (dirPath !== 0) {
+        const w = K[o + 4];
+        const w2 = t.keepWord(w, (pa | ((dirPath & 3) << 16) | ((dirPath >> 2) << 24)) >>> 0);
+        if (w2 !== w) K[o + 4] = w2;
       }
     }
   }
@@ -800,37 +811,30 @@ export class FlowEngine {
     return m;
   }
 
-  /** An existing group whose optional fields are still partly null: take values from this record. */
-  private fillGroup(g: number, j: number, buf: Uint8Array, base: number): void {
+  /** An existing group whose context is partly null: take the fields this record has. */
+  private fillCtx(g: number, buf: Uint8Array, base: number): void {
     const t = this.table;
     const V = t.V;
     const v = g * VS + VB;
-    if (this.presentCtx(buf, base, t.ctxNullMask(V[v + 3])) !== 0) {
-      const c = this.ctxId(buf, base);
-      if (c !== V[v + 3]) V[v + 3] = t.mergeCtx(V[v + 3], c);
-    }
-    if (this.bPk[j] !== 0) this.fillPkt(g, j);
-    const o = g * KS + 4;
-    const dirPath = this.bDirPath[j];
-    let w = t.K[o];
-    if ((w & 0x30000) === 0) w |= (dirPath & 3) << 16;
-    if (w >>> 24 === 0) w |= (dirPath >> 2) << 24;
-    t.K[o] = w >>> 0;
+    const c = this.ctxId(buf, base);
+    if (c !== V[v + 3]) V[v + 3] = t.mergeCtx(V[v + 3], c);
   }
 
-  /** Sets pkt-srcaddr / pkt-dstaddr of a group when not set yet and queued record j has them. */
+  /** pkt-srcaddr / pkt-dstaddr of queued record j into group g: set when null, else the smaller kept. */
   private fillPkt(g: number, j: number): void {
     const t = this.table;
     const o = g * KS + 7;
     let f = t.K[o];
     const pk = this.bPk[j];
-    if (((f >>> 16) & 3) === 0 && (pk & 3) !== 0) {
+    const ks = pk & 3;
+    if (ks !== 0 && t.pktLess(ks, this.bPktSrc[j], (f >>> 16) & 3, t.M[g * 2])) {
       t.M[g * 2] = this.bPktSrc[j];
-      f |= (pk & 3) << 16;
+      f = (f & ~0x30000) | (ks << 16);
     }
-    if (((f >>> 18) & 3) === 0 && (pk >> 2) !== 0) {
+    const kd = pk >> 2;
+    if (kd !== 0 && t.pktLess(kd, this.bPktDst[j], (f >>> 18) & 3, t.M[g * 2 + 1])) {
       t.M[g * 2 + 1] = this.bPktDst[j];
-      f |= (pk >> 2) << 18;
+      f = (f & ~0xc0000) | (kd << 18);
     }
     t.K[o] = f >>> 0;
   }

@@ -469,6 +469,33 @@ export class FlowTable {
     this.stale = true;
   }
 
+  /**
+   * Address (kind a, code) orders before (kind b, code): what a group keeps when its records
+   * disagree (any value before none; IPv4 before IPv6; then by value / text). Order-independent,
+   * so one thread, file order and worker threads all keep the same one.
+   */
+  pktLess(ka: number, ca: number, kb: number, cb: number): boolean {
+    if (kb === ADDR_NONE) return ka !== ADDR_NONE;
+    if (ka !== kb) return ka !== ADDR_NONE && ka < kb;
+    if (ca === cb) return false;
+    return ka === ADDR_V4 ? ca >>> 0 < cb >>> 0 : this.addrs.get(ca) < this.addrs.get(cb);
+  }
+
+  /**
+   * The key word (bits 0–15 the key; flow-direction in 16–17, traffic-path in 24–31) after
+   * another record's word `b`: each of direction and path is set when null, else the smaller kept.
+   */
+  keepWord(a: number, b: number): number {
+    let w = a;
+    const da = (a >>> 16) & 3;
+    const db = (b >>> 16) & 3;
+    if (db !== 0 && (da === 0 || db < da)) w = (w & ~0x30000) | (db << 16);
+    const pa = a >>> 24;
+    const pb = b >>> 24;
+    if (pb !== 0 && (pa === 0 || pb < pa)) w = (w & 0x00ffffff) | (pb << 24);
+    return w >>> 0;
+  }
+
   /** Kept so the prefetching loads are not optimised away. */
   sink = 0;
 
@@ -500,19 +527,24 @@ export class FlowTable {
       if (K2[o2 + 6] > K[o + 6]) K[o + 6] = K2[o2 + 6];
       const f2 = K2[o2 + 7];
       let f = (K[o + 7] | (f2 & 0xffff)) >>> 0;
-      if (((f >>> 16) & 3) === 0 && ((f2 >>> 16) & 3) !== 0) {
-        f = (f | (f2 & 0x30000)) >>> 0;
-        this.M[g * 2] = ((f2 >>> 16) & 3) === ADDR_V6 ? ma[M2[i * 2]] : M2[i * 2];
+      const ks = (f2 >>> 16) & 3;
+      if (ks !== 0) {
+        const code = ks === ADDR_V6 ? ma[M2[i * 2]] : M2[i * 2];
+        if (this.pktLess(ks, code, (f >>> 16) & 3, this.M[g * 2])) {
+          this.M[g * 2] = code;
+          f = ((f & ~0x30000) | (ks << 16)) >>> 0;
+        }
       }
-      if (((f >>> 18) & 3) === 0 && ((f2 >>> 18) & 3) !== 0) {
-        f = (f | (f2 & 0xc0000)) >>> 0;
-        this.M[g * 2 + 1] = ((f2 >>> 18) & 3) === ADDR_V6 ? ma[M2[i * 2 + 1]] : M2[i * 2 + 1];
+      const kd = (f2 >>> 18) & 3;
+      if (kd !== 0) {
+        const code = kd === ADDR_V6 ? ma[M2[i * 2 + 1]] : M2[i * 2 + 1];
+        if (this.pktLess(kd, code, (f >>> 18) & 3, this.M[g * 2 + 1])) {
+          this.M[g * 2 + 1] = code;
+          f = ((f & ~0xc0000) | (kd << 18)) >>> 0;
+        }
       }
       K[o + 7] = f;
-      let w = K[o + 4];
-      if ((w & 0x30000) === 0) w = (w | (w2 & 0x30000)) >>> 0;
-      if (w >>> 24 === 0) w = (w | (w2 & 0xff000000)) >>> 0;
-      K[o + 4] = w;
+      K[o + 4] = this.keepWord(K[o + 4], w2);
       const ctx = mc[V2[v2 + 3]];
       if (V[v + 3] === 0) V[v + 3] = ctx;
       else if (ctx !== 0 && ctx !== V[v + 3] && this.ctxNullMask(V[v + 3]) !== 0) V[v + 3] = this.mergeCtx(V[v + 3], ctx);
