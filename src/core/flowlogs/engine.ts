@@ -27,7 +27,7 @@ import type { RecordCounts, SkippedLine, SourceError } from '../model/flows';
 import { ascii, eqBytes, Interner, isIPv6, parseIPv4, text } from './bytes';
 import { classifyFirstLine, DEFAULT_FIELDS, fieldSpec, normaliseFieldName } from './fields';
 import { Forwarder, partitionOf, type RowBatch } from './partition';
-import { ADDR_NONE, ADDR_V4, ADDR_V6, CTX_FIELDS, FlowTable, KS, NULL_PROTOCOL, VB, VS } from './table';
+import { ADDR_NONE, ADDR_V4, ADDR_V6, CTX_FIELDS, FlowTable, KS, NULL_PROTOCOL, R_CTX, R_PKTDST, R_PKTSRC, R_RECORDS, VB, VS } from './table';
 
 /** One record as the `records` command prints it: AWS field names, numbers as numbers, `-` as null. */
 export type FlowRecord = Record<string, string | number | null>;
@@ -756,7 +756,7 @@ export class FlowEngine {
     const bytes = this.bBytes[j];
     if (packets > 0) V[v] += packets;
     if (bytes > 0) V[v + 1] += bytes;
-    V[v + 2]++;
+    K[o + R_RECORDS]++;
     const start = this.bStart[j];
     const end = this.bEnd[j];
     if (start >= 0 && start < K[o + 5]) K[o + 5] = start;
@@ -772,22 +772,21 @@ export class FlowEngine {
         ctx = this.ctxId(buf, base);
         this.ifaceCtx[iface] = ctx;
       }
-      V[v + 3] = ctx;
+      K[o + R_CTX] = ctx;
       if (this.bPk[j] !== 0) this.fillPkt(g, j);
     } else {
       // Optional per-group values are order-independent (so worker threads and file order give
       // the same result): a null is filled by a later record; two different values keep the
       // smaller (table.ts keepFirst). A group of the NAT gateway's interface sees many
       // pkt-srcaddr values for one 7-tuple over time, for example.
-      const nullMask = t.ctxNullMask(V[v + 3]);
+      const nullMask = t.ctxNullMask(K[o + R_CTX]);
       if (nullMask !== 0 && this.presentCtx(buf, base, nullMask) !== 0) this.fillCtx(g, buf, base);
       const pk = this.bPk[j];
       if (pk !== 0) {
         const f = K[o + 7];
-        const M = t.M;
         if (
-          ((pk & 3) !== 0 && (((f >>> 16) & 3) !== (pk & 3) || M[g * 2] !== this.bPktSrc[j])) ||
-          (pk >> 2 !== 0 && (((f >>> 18) & 3) !== pk >> 2 || M[g * 2 + 1] !== this.bPktDst[j]))
+          ((pk & 3) !== 0 && (((f >>> 16) & 3) !== (pk & 3) || K[o + R_PKTSRC] !== this.bPktSrc[j])) ||
+          (pk >> 2 !== 0 && (((f >>> 18) & 3) !== pk >> 2 || K[o + R_PKTDST] !== this.bPktDst[j]))
         ) {
           this.fillPkt(g, j);
         }
@@ -814,29 +813,29 @@ export class FlowEngine {
   /** An existing group whose context is partly null: take the fields this record has. */
   private fillCtx(g: number, buf: Uint8Array, base: number): void {
     const t = this.table;
-    const V = t.V;
-    const v = g * VS + VB;
+    const o = g * KS + R_CTX;
     const c = this.ctxId(buf, base);
-    if (c !== V[v + 3]) V[v + 3] = t.mergeCtx(V[v + 3], c);
+    if (c !== t.K[o]) t.K[o] = t.mergeCtx(t.K[o], c);
   }
 
   /** pkt-srcaddr / pkt-dstaddr of queued record j into group g: set when null, else the smaller kept. */
   private fillPkt(g: number, j: number): void {
     const t = this.table;
-    const o = g * KS + 7;
-    let f = t.K[o];
+    const K = t.K;
+    const o = g * KS;
+    let f = K[o + 7];
     const pk = this.bPk[j];
     const ks = pk & 3;
-    if (ks !== 0 && t.pktLess(ks, this.bPktSrc[j], (f >>> 16) & 3, t.M[g * 2])) {
-      t.M[g * 2] = this.bPktSrc[j];
+    if (ks !== 0 && t.pktLess(ks, this.bPktSrc[j], (f >>> 16) & 3, K[o + R_PKTSRC])) {
+      K[o + R_PKTSRC] = this.bPktSrc[j];
       f = (f & ~0x30000) | (ks << 16);
     }
     const kd = pk >> 2;
-    if (kd !== 0 && t.pktLess(kd, this.bPktDst[j], (f >>> 18) & 3, t.M[g * 2 + 1])) {
-      t.M[g * 2 + 1] = this.bPktDst[j];
+    if (kd !== 0 && t.pktLess(kd, this.bPktDst[j], (f >>> 18) & 3, K[o + R_PKTDST])) {
+      K[o + R_PKTDST] = this.bPktDst[j];
       f = (f & ~0xc0000) | (kd << 18);
     }
-    t.K[o] = f >>> 0;
+    K[o + 7] = f >>> 0;
   }
 
   /** The queued record's context fields equal context `id` (compared in place, nothing copied). */

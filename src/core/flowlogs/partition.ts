@@ -18,7 +18,7 @@
  * (MergeRemap) per sender.
  */
 import type { FlowTable } from './table';
-import { KS } from './table';
+import { KS, R_CTX, R_PKTDST, R_PKTSRC, R_RECORDS } from './table';
 
 /** Which of `count` partitions a key belongs to (same answer in every worker). */
 export function partitionOf(src4: number, dst4: number, ports: number, pa: number, count: number): number {
@@ -33,10 +33,8 @@ export function partitionOf(src4: number, dst4: number, ports: number, pa: numbe
 /** Rows forwarded to the worker that owns their partition (table row layout; see table.ts). */
 export interface RowBatch {
   type: 'rows';
-  /** count × 16 u32 words: K words 0–7, V (f64) words 4–7. */
+  /** count × 16 u32 words, the table's row layout. */
   rows: Uint32Array;
-  /** count × 2 u32: pkt-srcaddr, pkt-dstaddr codes. */
-  m: Uint32Array;
   count: number;
   /** Strings the sender interned since its last batch to this receiver (ids continue from there). */
   ifaces: string[];
@@ -50,7 +48,6 @@ const ROWS_PER_BATCH = 8192;
 export class Forwarder {
   private readonly K: Uint32Array[] = [];
   private readonly V: Float64Array[] = [];
-  private readonly M: Uint32Array[] = [];
   private readonly n: Int32Array;
   private readonly sent: { ifaces: number; addrs: number; ctxs: number }[] = [];
   /** Rows forwarded so far (for tests and the bench). */
@@ -72,7 +69,6 @@ export class Forwarder {
     const buf = new ArrayBuffer(ROWS_PER_BATCH * 64);
     this.K[p] = new Uint32Array(buf);
     this.V[p] = new Float64Array(buf);
-    this.M[p] = new Uint32Array(ROWS_PER_BATCH * 2);
   }
 
   /** One record as a row (w4 = the key word with direction/path, w7 = tcp-flags with pkt-address kinds). */
@@ -107,10 +103,10 @@ export class Forwarder {
     const v = o / 2 + 4;
     V[v] = packets > 0 ? packets : 0;
     V[v + 1] = bytes > 0 ? bytes : 0;
-    V[v + 2] = 1;
-    V[v + 3] = ctx;
-    this.M[p][i * 2] = pktSrc;
-    this.M[p][i * 2 + 1] = pktDst;
+    K[o + R_RECORDS] = 1;
+    K[o + R_CTX] = ctx;
+    K[o + R_PKTSRC] = pktSrc;
+    K[o + R_PKTDST] = pktDst;
     this.forwarded++;
     if (i + 1 === ROWS_PER_BATCH) this.flush(p);
   }
@@ -123,7 +119,6 @@ export class Forwarder {
     const batch: RowBatch = {
       type: 'rows',
       rows: this.K[p],
-      m: this.M[p],
       count,
       ifaces: strings(t.ifaces, s.ifaces),
       addrs: strings(t.addrs, s.addrs),

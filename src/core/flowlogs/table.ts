@@ -42,18 +42,25 @@ export interface SerializedTable {
 
 /**
  * Row layout, one 64-byte row (a cache line) per group, so a lookup that hits costs two cache
- * misses (the slot, the row) — measured: separate key/value columns cost 5+.
+ * misses (the slot, the row) — measured: separate key/value columns cost 5+. Everything a record
+ * touches is in the row (the pkt addresses too: they are compared on every record).
  *   K (u32 view) words 0–7:  iface, src, dst, ports (sport·65536 + dport), pa (proto·4 + action |
  *                            src/dst kinds << 11/13 | dir << 16 | path << 24), start, end,
  *                            tcp-flags (| pkt-address kinds << 16/18)
- *   V (f64 view) words 4–7:  packets, bytes, records, ctx id
- *   M (u32) × 2 apart:       pkt-srcaddr, pkt-dstaddr codes (touched on insert only)
+ *   V (f64 view) words 4–5:  packets, bytes
+ *   K words 12–15:           records (u32: a group of more than 4 billion records wraps), ctx id,
+ *                            pkt-srcaddr code, pkt-dstaddr code
  * Slots hold (group + 1, hash) pairs, load factor ≤ 0.5, so a probe rarely reads a row that does
- * not match. About 64 + 8 + 16 = 88 bytes of capacity per group.
+ * not match. About 64 + 16 = 80 bytes of capacity per group.
  */
 export const KS = 16;
 export const VS = 8;
 export const VB = 4;
+/** u32 word offsets in a row (K view). */
+export const R_RECORDS = 12;
+export const R_CTX = 13;
+export const R_PKTSRC = 14;
+export const R_PKTDST = 15;
 
 export class FlowTable {
   count = 0;
@@ -64,7 +71,6 @@ export class FlowTable {
   inserted = false;
   K: Uint32Array;
   V: Float64Array;
-  M: Uint32Array;
 
   readonly ifaces = new Interner();
   readonly addrs = new Interner();
@@ -79,7 +85,6 @@ export class FlowTable {
     const rows = new ArrayBuffer(initial * 64);
     this.K = new Uint32Array(rows);
     this.V = new Float64Array(rows);
-    this.M = new Uint32Array(initial * 2);
   }
 
   static hash(iface: number, src: number, dst: number, ports: number, pa: number): number {
@@ -168,9 +173,6 @@ export class FlowTable {
     new Uint8Array(rows).set(new Uint8Array(this.K.buffer, 0, this.count * 64));
     this.K = new Uint32Array(rows);
     this.V = new Float64Array(rows);
-    const m = new Uint32Array(n * 2);
-    m.set(this.M.subarray(0, Math.min(this.M.length, n * 2)));
-    this.M = m;
     this.cap = n;
   }
 
@@ -238,7 +240,7 @@ export class FlowTable {
       }
       return v;
     };
-    for (let g = 0; g < this.count; g++) yield this.row(g, ctxOf(this.V[g * VS + VB + 3]));
+    for (let g = 0; g < this.count; g++) yield this.row(g, ctxOf(this.K[g * KS + R_CTX]));
     for (const p of this.parts) yield* p.iterate();
   }
 
@@ -276,7 +278,7 @@ export class FlowTable {
       action: act === 1 ? 'ACCEPT' : act === 2 ? 'REJECT' : null,
       packets: inline(this.V[v]),
       bytes: inline(this.V[v + 1]),
-      records: inline(this.V[v + 2]),
+      records: K[o + R_RECORDS],
       tcpFlags: K[o + 7] & 0xffff,
       start: K[o + 5] === EMPTY_TIME ? 0 : K[o + 5],
       end: K[o + 6],
@@ -286,8 +288,8 @@ export class FlowTable {
       instanceId: c[3],
       azId: c[4],
       region: c[5],
-      pktSrcaddr: this.addr((K[o + 7] >>> 16) & 3, this.M[g * 2]),
-      pktDstaddr: this.addr((K[o + 7] >>> 18) & 3, this.M[g * 2 + 1]),
+      pktSrcaddr: this.addr((K[o + 7] >>> 16) & 3, K[o + R_PKTSRC]),
+      pktDstaddr: this.addr((K[o + 7] >>> 18) & 3, K[o + R_PKTDST]),
       pktSrcAwsService: c[6],
       pktDstAwsService: c[7],
       flowDirection: d === 1 ? 'ingress' : d === 2 ? 'egress' : null,
@@ -318,7 +320,7 @@ export class FlowTable {
       count: n,
       // Views of the live buffers (no copy): a worker transfers them and is done with the table.
       // The slots too, so the main thread adopts the table without rehashing it (~0.1 s at 1.2M groups).
-      cols: { K: new Uint32Array(this.K.buffer, 0, n * KS), M: new Uint32Array(this.M.buffer, 0, n * 2), slots: this.slots },
+      cols: { K: new Uint32Array(this.K.buffer, 0, n * KS), slots: this.slots },
       ifaces: list(this.ifaces),
       addrs: list(this.addrs),
       ctxs: list(this.ctxs),
@@ -332,10 +334,9 @@ export class FlowTable {
   adopt(t: SerializedTable): boolean {
     if (this.count !== 0 || this.ifaces.size + this.addrs.size + this.ctxs.size !== 0 || t.count === 0) return false;
     const K0 = t.cols.K as Uint32Array;
-    const M0 = t.cols.M as Uint32Array;
-    if (K0.byteOffset !== 0 || M0.byteOffset !== 0 || K0.buffer.byteLength % 64 !== 0) return false;
+    if (K0.byteOffset !== 0 || K0.buffer.byteLength % 64 !== 0) return false;
     const cap = K0.buffer.byteLength / 64;
-    if (cap < t.count || M0.buffer.byteLength < cap * 8) return false;
+    if (cap < t.count) return false;
     const K = new Uint32Array(K0.buffer);
     for (const x of t.ifaces) this.ifaces.internString(x);
     for (const x of t.addrs) this.addrs.internString(x);
@@ -345,7 +346,6 @@ export class FlowTable {
     if (this.ifaces.size !== t.ifaces.length || this.addrs.size !== t.addrs.length || this.ctxs.size !== t.ctxs.length) return false;
     this.K = K;
     this.V = new Float64Array(K.buffer);
-    this.M = new Uint32Array(M0.buffer, 0, cap * 2);
     this.count = t.count;
     this.cap = cap;
     const sent = t.cols.slots;
@@ -363,14 +363,14 @@ export class FlowTable {
   merge(t: SerializedTable): void {
     const r = new MergeRemap();
     r.extend(this, t.ifaces, t.addrs, t.ctxs);
-    this.mergeRows(t.cols.K as Uint32Array, t.cols.M as Uint32Array, t.count, r);
+    this.mergeRows(t.cols.K as Uint32Array, t.count, r);
   }
 
   /**
    * Adds rows in this table's layout whose interned ids are another table's (mapped by `r`):
    * a worker's table, or a batch of rows forwarded by another worker (partition.ts).
    */
-  mergeRows(K2: Uint32Array, M2: Uint32Array, count: number, r: MergeRemap): void {
+  mergeRows(K2: Uint32Array, count: number, r: MergeRemap): void {
     const mi = r.mi;
     const ma = r.ma;
     const mc = r.mc;
@@ -398,7 +398,7 @@ export class FlowTable {
       let acc = 0;
       for (let j = 0; j < n; j++) if (pre[j] !== 0) acc += this.K[(pre[j] - 1) * KS] + this.K[(pre[j] - 1) * KS + 15];
       this.sink = acc;
-      for (let j = 0; j < n; j++) this.mergeOne(i0 + j, bh[j], bi[j], bs[j], bd[j], K2, V2, M2, ma, mc);
+      for (let j = 0; j < n; j++) this.mergeOne(i0 + j, bh[j], bi[j], bs[j], bd[j], K2, V2, ma, mc);
     }
   }
 
@@ -436,13 +436,11 @@ export class FlowTable {
     r.extend(this, t.ifaces, t.addrs, t.ctxs);
     const { mi, ma, mc } = r;
     const K2 = t.cols.K as Uint32Array;
-    const M2 = t.cols.M as Uint32Array;
     const V2 = new Float64Array(K2.buffer, K2.byteOffset, K2.length / 2);
     const need = this.count + t.count;
     if (need > this.cap) this.resizeRows(Math.max(need, this.cap * 2));
     const K = this.K;
     const V = this.V;
-    const M = this.M;
     for (let i = 0; i < t.count; i++) {
       const o2 = i * KS;
       const g = this.count++;
@@ -461,10 +459,10 @@ export class FlowTable {
       const v2 = i * VS + VB;
       V[v] = V2[v2];
       V[v + 1] = V2[v2 + 1];
-      V[v + 2] = V2[v2 + 2];
-      V[v + 3] = mc[V2[v2 + 3]];
-      M[g * 2] = ((f >>> 16) & 3) === ADDR_V6 ? ma[M2[i * 2]] : M2[i * 2];
-      M[g * 2 + 1] = ((f >>> 18) & 3) === ADDR_V6 ? ma[M2[i * 2 + 1]] : M2[i * 2 + 1];
+      K[o + R_RECORDS] = K2[o2 + R_RECORDS];
+      K[o + R_CTX] = mc[K2[o2 + R_CTX]];
+      K[o + R_PKTSRC] = ((f >>> 16) & 3) === ADDR_V6 ? ma[K2[o2 + R_PKTSRC]] : K2[o2 + R_PKTSRC];
+      K[o + R_PKTDST] = ((f >>> 18) & 3) === ADDR_V6 ? ma[K2[o2 + R_PKTDST]] : K2[o2 + R_PKTDST];
     }
     this.stale = true;
   }
@@ -507,7 +505,6 @@ export class FlowTable {
     dst: number,
     K2: Uint32Array,
     V2: Float64Array,
-    M2: Uint32Array,
     ma: Uint32Array,
     mc: Uint32Array,
   ): void {
@@ -522,32 +519,33 @@ export class FlowTable {
       const v2 = i * VS + VB;
       V[v] += V2[v2];
       V[v + 1] += V2[v2 + 1];
-      V[v + 2] += V2[v2 + 2];
+      K[o + R_RECORDS] += K2[o2 + R_RECORDS];
       if (K2[o2 + 5] < K[o + 5]) K[o + 5] = K2[o2 + 5];
       if (K2[o2 + 6] > K[o + 6]) K[o + 6] = K2[o2 + 6];
       const f2 = K2[o2 + 7];
       let f = (K[o + 7] | (f2 & 0xffff)) >>> 0;
       const ks = (f2 >>> 16) & 3;
       if (ks !== 0) {
-        const code = ks === ADDR_V6 ? ma[M2[i * 2]] : M2[i * 2];
-        if (this.pktLess(ks, code, (f >>> 16) & 3, this.M[g * 2])) {
-          this.M[g * 2] = code;
+        const code = ks === ADDR_V6 ? ma[K2[o2 + R_PKTSRC]] : K2[o2 + R_PKTSRC];
+        if (this.pktLess(ks, code, (f >>> 16) & 3, K[o + R_PKTSRC])) {
+          K[o + R_PKTSRC] = code;
           f = ((f & ~0x30000) | (ks << 16)) >>> 0;
         }
       }
       const kd = (f2 >>> 18) & 3;
       if (kd !== 0) {
-        const code = kd === ADDR_V6 ? ma[M2[i * 2 + 1]] : M2[i * 2 + 1];
-        if (this.pktLess(kd, code, (f >>> 18) & 3, this.M[g * 2 + 1])) {
-          this.M[g * 2 + 1] = code;
+        const code = kd === ADDR_V6 ? ma[K2[o2 + R_PKTDST]] : K2[o2 + R_PKTDST];
+        if (this.pktLess(kd, code, (f >>> 18) & 3, K[o + R_PKTDST])) {
+          K[o + R_PKTDST] = code;
           f = ((f & ~0xc0000) | (kd << 18)) >>> 0;
         }
       }
       K[o + 7] = f;
       K[o + 4] = this.keepWord(K[o + 4], w2);
-      const ctx = mc[V2[v2 + 3]];
-      if (V[v + 3] === 0) V[v + 3] = ctx;
-      else if (ctx !== 0 && ctx !== V[v + 3] && this.ctxNullMask(V[v + 3]) !== 0) V[v + 3] = this.mergeCtx(V[v + 3], ctx);
+      const ctx = mc[K2[o2 + R_CTX]];
+      const mine = K[o + R_CTX];
+      if (mine === 0) K[o + R_CTX] = ctx;
+      else if (ctx !== 0 && ctx !== mine && this.ctxNullMask(mine) !== 0) K[o + R_CTX] = this.mergeCtx(mine, ctx);
     }
   }
 }

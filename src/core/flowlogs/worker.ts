@@ -38,12 +38,12 @@ async function run(input: WorkerInput): Promise<void> {
       peer.on('message', (m: PeerMessage) => {
         if (m.type === 'rows') {
           remap.extend(engine.table, m.ifaces, m.addrs, m.ctxs);
-          engine.table.mergeRows(m.rows, m.m, m.count, remap);
+          engine.table.mergeRows(m.rows, m.count, remap);
         } else if (--open === 0) resolveDone();
       });
     });
     engine.partitioned(part.index, part.count, (p, batch) => {
-      (peers[p] as MessagePort).postMessage(batch satisfies PeerMessage, [batch.rows.buffer as ArrayBuffer, batch.m.buffer as ArrayBuffer]);
+      (peers[p] as MessagePort).postMessage(batch satisfies PeerMessage, [batch.rows.buffer as ArrayBuffer]);
     });
   }
   let bytes = 0;

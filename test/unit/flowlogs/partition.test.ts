@@ -118,7 +118,7 @@ test('forwarded rows carry their strings: the receiver maps the sender ids to it
   const remap = new MergeRemap();
   for (const b of batches) {
     remap.extend(receiver.table, b.ifaces, b.addrs, b.ctxs);
-    receiver.table.mergeRows(b.rows, b.m, b.count, remap);
+    receiver.table.mergeRows(b.rows, b.count, remap);
   }
   // sender's own partition + receiver's partition = the one-thread table (less the receiver's extra line).
   const combined = new FlowTable();
