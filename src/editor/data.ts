@@ -75,7 +75,12 @@ export class DataService implements vscode.Disposable {
     void vscode.window.showErrorMessage(`Egress Lens: ${message}`, 'Show Log').then((p) => p && this.log.show());
   }
 
+  private readonly refreshEmitter = new vscode.EventEmitter<void>();
+  /** Refresh was run (trusted): whatever reads AWS on its own (CloudFormation stacks) reads again. */
+  readonly onDidRefresh = this.refreshEmitter.event;
+
   dispose(): void {
+    this.refreshEmitter.dispose();
     void this.hostP?.then((h) => h.dispose());
   }
 
@@ -361,6 +366,7 @@ export class DataService implements vscode.Disposable {
   /** Reads every source again; with none, the workspace's declared sources; else says what to do. */
   async refresh(): Promise<void> {
     if (!this.trust.allow('Refresh flow data')) return;
+    this.refreshEmitter.fire();
     const ws = await this.workspaceSources();
     if (!this.loaded.length && !ws.flowPaths.length && !ws.cloudWatchGroups.length) {
       const msg = 'No flow logs configured: set egressLens.flowLogs.sources, add a flowlogs/ folder, or load files or CloudWatch.';

@@ -50,6 +50,8 @@ export class StackLinks implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reset()),
       s.trust.onDidChange((trusted) => trusted && this.reset()),
+      // "Egress Lens: Refresh" reads the bound stacks again (a deploy may have replaced groups).
+      s.data.onDidRefresh(() => this.active && this.reset()),
     ];
   }
 

@@ -35,6 +35,9 @@ describe('CloudFormation stack links (trusted, tripwire endpoint)', function () 
       // Linking the template again (the workspace scan) does not read the stack again in this session.
       await a.iac.scan.scan();
       assert.equal(a.testHooks.counters.awsCalls, callsBefore + 1);
+      // "Egress Lens: Refresh" reads the bound stack again (a deploy may have replaced its groups).
+      await vscode.commands.executeCommand('egressLens.refresh');
+      await waitFor(() => a.testHooks.counters.awsCalls, (n) => n === callsBefore + 2, { timeoutMs: 20_000, message: 'Refresh to read the stack again' });
     } finally {
       await cfg.update('cloudFormation.stacks', undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
