@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { initIac, parseTerraform } from '../../../src/core/iac';
 import { parseUnmasked } from '../../../src/core/iac/terraform/parser';
-import { maskPlainStrings } from '../../../src/core/iac/terraform/mask';
+import { maskForParse } from '../../../src/core/iac/terraform/mask';
 
 before(async () => {
   await initIac();
@@ -16,7 +16,7 @@ before(async () => {
 let maskedCount = 0;
 function same(text: string): void {
   assert.deepEqual(parseTerraform(text), parseUnmasked(text), JSON.stringify(text));
-  if (maskPlainStrings(text) !== null) maskedCount++;
+  if (maskForParse(text) !== null) maskedCount++;
 }
 
 const RICH = `# header comment "with quotes"
@@ -78,7 +78,7 @@ module "m" {
 
 describe('masked parse (plain strings hidden from tree-sitter)', () => {
   it('keeps the length and every line break, and replaces only plain strings', () => {
-    const masked = maskPlainStrings(RICH);
+    const masked = maskForParse(RICH);
     assert.ok(masked);
     assert.equal(masked.length, RICH.length);
     for (let i = 0; i < RICH.length; i++) if (RICH[i] === '\n' || masked[i] === '\n') assert.equal(masked[i], RICH[i], `offset ${i}`);
@@ -92,13 +92,13 @@ describe('masked parse (plain strings hidden from tree-sitter)', () => {
 
   it('gives up on what it does not follow exactly (the real text is parsed)', () => {
     for (const t of ['x = "unclosed\n', 'x = [1,\n', 'x = 1 /* open', 'x = "a" }', 'x = "${a"\n', 'no strings = 1\n']) {
-      assert.equal(maskPlainStrings(t), null, JSON.stringify(t));
+      assert.equal(maskForParse(t), null, JSON.stringify(t));
     }
   });
 
   it('leaves strings whose replacement could join a neighbour or change meaning', () => {
     for (const t of ['x = a"b"\n', 'x = "a".b\n', 'x = -"a"\n', 'x = "a"e1\n', 'x = "a""b"\n', 'x = a."b"\n', 'x = "a"(1)\n', 'x = <<"a"\n']) {
-      const m = maskPlainStrings(t);
+      const m = maskForParse(t);
       assert.ok(m === null || m === t, `${JSON.stringify(t)} → ${JSON.stringify(m)}`);
       same(t);
     }
@@ -156,6 +156,21 @@ describe('masked parse (plain strings hidden from tree-sitter)', () => {
       'b "l1" "l2" "l3" {\n  c "l4" {\n    d = "e"\n  }\n}\n',
       'b "" {\n}\n',
       'b "with space" "é" {\n}\n',
+      // blanks masked as comments: inside expressions the lowering skips them
+      'x = -\n        1\n',
+      'x = -    1\n',
+      'x = var.x.\n        y\n',
+      'x = var.l[\n          0\n        ]\n',
+      'x = f(\n        "a",\n        g(\n          "b"\n        )\n      )\n',
+      'x = a ?\n        "b"\n        : "c"\n',
+      'x = {\n        "k"    = 1\n        k2     = 2\n      }\n',
+      'a    == b\n',
+      'x = a    == b\n',
+      'x = { for k, v in m : k    => v }\n',
+      'x    = 1\n    # comment\n    // comment\n    /* c */\n',
+      'b "l" {\n        x    = "y"    # c\n\t\t\t\ty    = 2\n}\n',
+      'x = "${\n        a\n      }"\n',
+      'x = <<EOT\n        body    = 1\n      EOT\n',
     ];
     for (const t of cases) same(t);
   });
@@ -165,6 +180,7 @@ describe('masked parse (plain strings hidden from tree-sitter)', () => {
       'resource', '"aws_security_group"', '"x"', '""', '"a b"', 'x', 'y', '=', ' = ', '{', '}', '[', ']', '(', ')', ',', ':', '?', '.', '-', '!',
       '\n', ' ', '  ', '\t', '# c "q"\n', '// c\n', '/* "c" */', '"${', '}"', '"%{', '<<EOT\n', 'EOT\n', '"a\\"b"', '"$${x}"', '1', '0.0.0.0/0', 'for', 'in',
       '"', '\\', '$', '%', '*', '=>', '\r\n', '"ü"', 'ingress', 'cidr_blocks = ["0.0.0.0/0"]\n', 'from_port = 22\n', 'b "l" {\n', '}\n',
+      '    ', '\t\t\t\t', '\n      ', 'x     = ',
     );
     maskedCount = 0;
     fc.assert(
@@ -182,7 +198,9 @@ describe('masked parse (plain strings hidden from tree-sitter)', () => {
       fc.string({ maxLength: 8 }).map((s) => JSON.stringify(s)),
     );
     const value = fc.oneof(str, fc.constantFrom('1', '-1', 'true', 'null', 'var.x', 'local.m["k"]', 'f("a", 2)', '[for s in l : "s"]'), fc.array(str, { maxLength: 4 }).map((xs) => `[${xs.join(', ')}]`));
-    const attr = fc.tuple(fc.constantFrom('a', 'cidr_blocks', 'description', 'x-y'), value, fc.constantFrom('', ' # c', ' // "c"')).map(([k, v, c]) => `  ${k} = ${v}${c}\n`);
+    const attr = fc
+      .tuple(fc.constantFrom('a', 'cidr_blocks', 'description', 'x-y'), fc.constantFrom(' ', '     ', '\t\t\t\t'), value, fc.constantFrom('', ' # c', ' // "c"'), fc.constantFrom('  ', '      '))
+      .map(([k, pad, v, c, indent]) => `${indent}${k}${pad}= ${v}${c}\n`);
     const block = fc.tuple(fc.constantFrom('resource', 'data', 'ingress', 'locals'), fc.array(fc.oneof(str, fc.constantFrom('lbl')), { maxLength: 3 }), fc.array(attr, { maxLength: 5 })).map(
       ([t, labels, attrs]) => `${t}${labels.map((l) => ' ' + l).join('')} {\n${attrs.join('')}}\n`,
     );
@@ -197,7 +215,7 @@ describe('masked parse (plain strings hidden from tree-sitter)', () => {
   });
 
   it('well-formed files with random tokens inserted lower exactly as the real text', { timeout: 120000 }, () => {
-    const token = fc.constantFrom('"', '"a"', '""', 'x', '.', '-', '=', ',', '{', '}', '[', ']', '(', ')', '\n', ' ', '#', '//', '/*', '*/', '${', '<<EOT\n', 'EOT\n', '\\', '$', ':', '?', '1', 'for ', ' in ', '!', '*');
+    const token = fc.constantFrom('"', '"a"', '""', 'x', '.', '-', '=', ',', '{', '}', '[', ']', '(', ')', '\n', ' ', '#', '//', '/*', '*/', '${', '<<EOT\n', 'EOT\n', '\\', '$', ':', '?', '1', 'for ', ' in ', '!', '*', '    ', '\n        ', '\t\t\t\t');
     maskedCount = 0;
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(), token), { minLength: 1, maxLength: 3 }), (inserts) => {

@@ -1,23 +1,33 @@
 /**
- * The text tree-sitter parses for a one-shot Terraform parse, with plain string literals hidden.
+ * The text tree-sitter parses for a one-shot Terraform parse, with plain strings and long runs of
+ * blanks hidden.
  *
- * The HCL grammar's external scanner returns one token per character inside a quoted string, so
- * tree-sitter spends about a third of a parse on the characters of strings like "10.0.0.0/16" or
- * "aws_security_group", which we read from the text ourselves anyway. This module replaces each
- * *plain* string (no escapes, no `${`/`%{`, no control characters, on one line) by one token of
- * the same length: a number (`"tcp"` → `11111`) where a value goes, an identifier (`s____`) for a
- * block label. Lengths and line breaks are unchanged, so every node keeps its offsets, rows and
- * columns; the lowering reads values from the real text.
+ * Two things in the HCL grammar make tree-sitter work per character: its external scanner returns
+ * one token per character inside a quoted string, and every blank is a token of its own (the
+ * `_whitespace` extra is `/\s/`). So tree-sitter spent about a third of a parse on the characters
+ * of strings like "10.0.0.0/16" or "aws_security_group", which we read from the text ourselves
+ * anyway, and a sixth on indentation and the blanks that align `=`. This module replaces
+ *
+ * - each *plain* string (no escapes, no `${`/`%{`, no control characters, on one line) by one
+ *   token of the same length: a number (`"tcp"` → `11111`) where a value goes, an identifier
+ *   (`s____`) for a block label;
+ * - each run of four or more blanks that indents a line or comes before the `=` of an attribute
+ *   by a block comment of the same length (`/*  *\/`): one extra token instead of one per blank.
+ *   Extras may stand between any two tokens, so the tree keeps its shape; the lowering skips
+ *   these comments (their real text is blanks).
+ *
+ * Lengths and line breaks are unchanged, so every node keeps its offsets, rows and columns; the
+ * lowering reads values from the real text.
  *
  * Only replacements that are valid exactly where the string is are made: a number or string is a
  * `literal_value` wherever either is allowed; labels are masked only on a line of the form
  * `type label… {`; a value only after `=[({,:?` and before a character that cannot join the new
  * token to its neighbour (`x"a"`, `"a".b`, `- "a"`, `"a"e1` are left alone). Comments, heredocs and
- * templates (strings inside `${…}` stay) are followed as the grammar's scanner follows them.
- * Anything this reader does not follow exactly (unclosed strings, comments or heredocs,
+ * templates (strings and blanks inside `${…}` stay) are followed as the grammar's scanner follows
+ * them. Anything this reader does not follow exactly (unclosed strings, comments or heredocs,
  * unbalanced brackets, `<<` that does not start a heredoc) gives `null`: the caller parses the
- * real text. The caller also re-parses the real text when the masked parse has
- * a syntax error, so the tree of a file with errors is always tree-sitter's own.
+ * real text. The caller also re-parses the real text when the masked parse has a syntax error, so
+ * the tree of a file with errors is always tree-sitter's own.
  */
 
 /**
@@ -38,7 +48,7 @@ function okAfter(c: number): boolean {
 const HEADER = /[ \t]*[A-Za-z_][\w-]*(?:[ \t]+(?:"(?:[^"\\\n$%]|\\[^\n]|[$%](?!\{))*"|[A-Za-z_][\w-]*))+[ \t]*\{/y;
 const HEREDOC = /<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n/y;
 /** The characters the code scanner stops at; anything else only updates the last significant one. */
-const SPECIAL = /[\n#/"<{}[\]()]/g;
+const SPECIAL = /[\n#/"<{}[\]()=]/g;
 
 const FAIL = -1;
 
@@ -51,20 +61,24 @@ function numberOf(n: number): string {
 function identOf(n: number): string {
   return (idents[n] ??= 's' + '_'.repeat(n - 1));
 }
+const blanks: string[] = [];
+/** A block comment standing for `n` ≥ 4 blanks. */
+function blanksOf(n: number): string {
+  return (blanks[n] ??= '/*' + ' '.repeat(n - 4) + '*/');
+}
 
 /**
- * The text with plain strings replaced as described above, or null when nothing was replaced or
+ * The text with plain strings and blanks replaced as described above, or null when nothing was replaced or
  * the text has constructs this reader does not follow (then parse `src` itself).
  */
-export function maskPlainStrings(src: string): string | null {
+export function maskForParse(src: string): string | null {
   const n = src.length;
-  const out: string[] = [];
-  let copied = 0;
-  let count = 0;
-  const replace = (s: number, e: number, by: string): void => {
-    out.push(src.slice(copied, s), by);
+  // Replacements in text order: [start, end, kind] triples (kind NUMBER, IDENT or BLANKS).
+  const edits: number[] = [];
+  let copied = 0; // the end of the last replacement
+  const replace = (s: number, e: number, kind: number): void => {
+    edits.push(s, e, kind);
     copied = e;
-    count++;
   };
 
   /** Scans a quoted string from its `"`: the offset after its closing `"`, and whether it is plain. */
@@ -142,15 +156,22 @@ export function maskPlainStrings(src: string): string | null {
     for (;;) {
       if (lineStart) {
         lineStart = false;
+        // Indentation of four or more blanks: one comment token.
+        let k = i;
+        while (src.charCodeAt(k) === 32 || src.charCodeAt(k) === 9) k++;
+        const after = src.charCodeAt(k);
+        if (k - i >= 4 && after !== 47 && after !== 42) replace(i, k, BLANKS);
+        const lineAt = i;
+        i = k;
         // A block header at a line start outside brackets: its string labels become identifiers.
         if (inBrackets === 0 && maybeHeader(src, i)) {
-          HEADER.lastIndex = i;
+          HEADER.lastIndex = lineAt;
           if (HEADER.test(src)) {
             const end = HEADER.lastIndex - 1; // the `{`
             for (let k = src.indexOf('"', i); k >= 0 && k < end; k = src.indexOf('"', k)) {
               const e = str(k);
               if (e === FAIL) return FAIL;
-              if (plain) replace(k, e, identOf(e - k));
+              if (plain) replace(k, e, IDENT);
               k = e;
             }
             i = end;
@@ -162,7 +183,10 @@ export function maskPlainStrings(src: string): string | null {
       if (c === 10) {
         i++;
         lineStart = !inTemplate;
-      } else if (c === 32 || c === 9 || c === 13) i++;
+      } else if (c === 32 || c === 9 || c === 13) {
+        i++;
+        while (src.charCodeAt(i) === 32) i++;
+      }
       else if (c === 35 /* # */ || (c === 47 && src.charCodeAt(i + 1) === 47)) {
         const nl = src.indexOf('\n', i);
         i = nl < 0 ? n : nl;
@@ -173,9 +197,17 @@ export function maskPlainStrings(src: string): string | null {
       } else if (c === 34) {
         const e = str(i);
         if (e === FAIL) return FAIL;
-        if (plain && !inTemplate && okBefore(last) && okAfter(src.charCodeAt(e))) replace(i, e, numberOf(e - i));
+        if (plain && !inTemplate && okBefore(last) && okAfter(src.charCodeAt(e))) replace(i, e, NUMBER);
         i = e;
         last = 34;
+      } else if (c === 61 /* = */) {
+        // `name    = …` (aligned): the blanks before an attribute's or object key's `=` (not `==`, `=>`).
+        let k = i;
+        while (k > copied && (src.charCodeAt(k - 1) === 32 || src.charCodeAt(k - 1) === 9)) k--;
+        const d = src.charCodeAt(i + 1);
+        if (!inTemplate && i - k >= 4 && d !== 61 && d !== 62 && (isNameChar(src.charCodeAt(k - 1)) || src.charCodeAt(k - 1) === 34)) replace(k, i, BLANKS);
+        i++;
+        last = 61;
       } else if (c === 60 /* < */ && src.charCodeAt(i + 1) === 60) {
         if (inTemplate) return FAIL;
         i = heredoc(i);
@@ -205,10 +237,51 @@ export function maskPlainStrings(src: string): string | null {
     }
   };
 
-  if (code(0, false) === FAIL || count === 0) return null;
+  if (code(0, false) === FAIL || edits.length === 0) return null;
+  return apply(src, edits);
+}
+
+const NUMBER = 0;
+const IDENT = 1;
+const BLANKS = 2;
+
+/** The text with the replacements made: in a byte buffer when every character is Latin-1 (native fills), else by pieces. */
+function apply(src: string, edits: number[]): string {
+  if (!NOT_LATIN1.test(src)) {
+    const buf = Buffer.from(src, 'latin1');
+    for (let k = 0; k < edits.length; k += 3) {
+      const s = edits[k];
+      const e = edits[k + 1];
+      const kind = edits[k + 2];
+      // (byte loops: most runs are short, where fill() costs more than it saves)
+      if (kind === NUMBER) for (let i = s; i < e; i++) buf[i] = 0x31; // 1
+      else if (kind === IDENT) {
+        buf[s] = 0x73; // s
+        for (let i = s + 1; i < e; i++) buf[i] = 0x5f; // _
+      } else {
+        buf[s] = 0x2f; // /
+        buf[s + 1] = 0x2a; // *
+        for (let i = s + 2; i < e - 2; i++) buf[i] = 0x20;
+        buf[e - 2] = 0x2a;
+        buf[e - 1] = 0x2f;
+      }
+    }
+    return buf.toString('latin1');
+  }
+  const out: string[] = [];
+  let copied = 0;
+  for (let k = 0; k < edits.length; k += 3) {
+    const s = edits[k];
+    const e = edits[k + 1];
+    const kind = edits[k + 2];
+    out.push(src.slice(copied, s), kind === NUMBER ? numberOf(e - s) : kind === IDENT ? identOf(e - s) : blanksOf(e - s));
+    copied = e;
+  }
   out.push(src.slice(copied));
   return out.join('');
 }
+
+const NOT_LATIN1 = /[^\x00-\xff]/;
 
 function isNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;

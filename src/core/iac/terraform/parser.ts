@@ -10,7 +10,7 @@ import { Language, Parser, type Edit, type Node, type Tree, type TreeCursor } fr
 import type { SourceRange } from '../../model/flows';
 import { LineIndex, type ObjEntry, type Val } from '../value';
 import { fastExpr } from './fastexpr';
-import { maskPlainStrings } from './mask';
+import { maskForParse } from './mask';
 
 export interface HclAttr {
   name: string;
@@ -133,6 +133,20 @@ function namedKids(n: Node): Node[] {
   return n.namedChildren as Node[];
 }
 
+/** Children other than comments: a comment between the parts of an expression changes nothing. */
+function exprKids(n: Node): Node[] {
+  const out = kids(n);
+  return out.some((c) => c.type === 'comment') ? out.filter((c) => c.type !== 'comment') : out;
+}
+
+/** The first named child that is not a comment. */
+function firstNamed(n: Node | null | undefined): Node | null {
+  if (!n) return null;
+  const c = n.firstNamedChild;
+  if (!c || c.type !== 'comment') return c;
+  return namedKids(n).find((x) => x.type !== 'comment') ?? null;
+}
+
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
 
 function unescapeHcl(s: string): string {
@@ -237,7 +251,7 @@ export function lowerExpr(n: Node): Val {
     if (fast) return fast;
   }
   const r = rng(n);
-  const parts = kids(n);
+  const parts = exprKids(n);
   if (parts.length === 0) return unknown(n);
   const head = parts[0];
   if (parts.length === 1) {
@@ -247,7 +261,7 @@ export function lowerExpr(n: Node): Val {
       case 'collection_value':
         return lowerCollection(head);
       case 'template_expr': {
-        const t = head.firstNamedChild;
+        const t = firstNamed(head);
         if (t && t.type === 'quoted_template') return lowerTemplate(t, r);
         if (t && t.type === 'heredoc_template') {
           const body = namedKids(t).filter((x) => x.type === 'template_literal' || x.type === 'template_interpolation');
@@ -256,7 +270,7 @@ export function lowerExpr(n: Node): Val {
         return unknown(n);
       }
       case 'function_call': {
-        const name = head.firstNamedChild?.text ?? '';
+        const name = firstNamed(head)?.text ?? '';
         const argsNode = namedKids(head).find((x) => x.type === 'function_arguments');
         const args = argsNode ? namedKids(argsNode).filter((x) => x.type === 'expression').map(lowerExpr) : [];
         return { k: 'fn', name, args, text: n.text, r };
@@ -277,16 +291,16 @@ export function lowerExpr(n: Node): Val {
     const path: (string | number)[] = [head.text];
     for (const step of parts.slice(1)) {
       if (step.type === 'get_attr') {
-        const id = step.firstNamedChild;
+        const id = firstNamed(step);
         if (!id) return unknown(n);
         path.push(id.text);
       } else if (step.type === 'index') {
-        const inner = step.firstNamedChild;
+        const inner = firstNamed(step);
         if (inner?.type === 'legacy_index') {
           path.push(Number(inner.text.replace(/^\./, '')));
           continue;
         }
-        const e = inner?.firstNamedChild;
+        const e = firstNamed(inner);
         if (!e || e.type !== 'expression') return unknown(n);
         const iv = lowerExpr(e);
         if (iv.k === 'num') path.push(iv.v);
@@ -300,9 +314,9 @@ export function lowerExpr(n: Node): Val {
   }
   if (head.type === 'operation') {
     // Unary minus on a number (from_port = -1).
-    const u = head.firstNamedChild;
+    const u = firstNamed(head);
     if (u?.type === 'unary_operation' && u.text.startsWith('-')) {
-      const lit = u.firstNamedChild;
+      const lit = firstNamed(u);
       // (not a string masked as a number for the parse: mask.ts)
       if (lit?.type === 'literal_value' && lit.firstChild?.type === 'numeric_lit' && current?.src.charCodeAt(lit.startIndex) !== 34) return { k: 'num', v: -Number(lit.firstChild.text), r };
     }
@@ -501,6 +515,12 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
   const { src, lines } = cur;
   const text = (): string => src.slice(c.startIndex, c.endIndex);
   const range = (): SourceRange => lines.range(c.startIndex, c.endIndex);
+  /** The comment at the cursor, unless it is blanks masked as a comment for the parse (mask.ts). */
+  const comment = (): void => {
+    const s = c.startIndex;
+    const ch = src.charCodeAt(s);
+    if (ch === 35 || ch === 47) file.comments.push({ text: src.slice(s, c.endIndex), range: lines.range(s, c.endIndex) });
+  };
   const expr = (): Val => fastExpr(src, c.startIndex, c.endIndex, lines) ?? lowerExpr(c.currentNode);
   const attribute = (): HclAttr | null => {
     const r = range();
@@ -545,7 +565,7 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
       } else if (t === 'block') {
         const b = block(depth + 1, true);
         if (blocks) blocks.push(b);
-      } else if (t === 'comment') file.comments.push({ text: text(), range: range() });
+      } else if (t === 'comment') comment();
     } while (c.gotoNextSibling());
     c.gotoParent();
   };
@@ -729,7 +749,7 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
         if (depth === 0 && !filter(b.type, b.labels)) deep = false;
         if (deep) body(b.attrs, b.blocks, depth);
         else collectComments();
-      } else if (t === 'comment') file.comments.push({ text: text(), range: range() });
+      } else if (t === 'comment') comment();
     } while (c.gotoNextSibling());
     c.gotoParent();
     return b;
@@ -745,7 +765,7 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
     if (!c.gotoFirstChild()) return;
     do {
       const t = c.nodeType;
-      if (t === 'comment') file.comments.push({ text: text(), range: range() });
+      if (t === 'comment') comment();
       else if (t === 'block' || t === 'body') collectComments();
     } while (c.gotoNextSibling());
     c.gotoParent();
@@ -754,7 +774,7 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
   if (c.gotoFirstChild()) {
     do {
       const t = c.nodeType;
-      if (t === 'comment') file.comments.push({ text: text(), range: range() });
+      if (t === 'comment') comment();
       else if (t === 'ERROR') {
         const node = c.currentNode;
         for (const b of namedKids(node)) {
@@ -798,7 +818,7 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
               const node = hasErrors ? c.currentNode : null;
               const a = node && node.hasError ? lowerAttr(node) : attribute();
               if (a) file.attrs.push(a);
-            } else if (u === 'comment') file.comments.push({ text: text(), range: range() });
+            } else if (u === 'comment') comment();
             else if (u === 'ERROR') {
               // Complete blocks can end up inside an ERROR node when recovery swallows them.
               const node = c.currentNode;
@@ -821,12 +841,12 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
 
 /**
  * One-shot parse of a Terraform or .tfvars text. Tree-sitter first parses the text with its plain
- * strings masked (mask.ts: a third faster, same tree shape and offsets); the nodes then read the
- * real text. When that tree has a syntax error, the real text is parsed instead, so error recovery
- * and the problems reported are always tree-sitter's own on the real text.
+ * strings and long runs of blanks masked (mask.ts: about half the parse time, same tree shape and
+ * offsets); the nodes then read the real text. When that tree has a syntax error, the real text is
+ * parsed instead, so error recovery and the problems reported are always tree-sitter's own.
  */
 export function parseTerraform(text: string, filter?: BlockFilter): HclFile {
-  const masked = maskPlainStrings(text);
+  const masked = maskForParse(text);
   if (masked !== null) {
     let source = masked;
     // The tree keeps this callback to give node text: after the parse it reads the real text.
