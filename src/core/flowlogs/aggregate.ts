@@ -207,9 +207,11 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
   if (opts.signal?.aborted) onAbort();
   try {
     let bytes = 0;
+    // All results first: partitioned workers wait for each other's last rows, so one that fails
+    // must stop the others at once (awaiting them in turn would wait forever for the failed one).
+    const done = await Promise.all(results);
     // Merge in bucket order so the result does not depend on which worker finishes first.
-    for (const p of results) {
-      const m = await p;
+    for (const m of done) {
       engine.mergeCounts(m.snapshot);
       // Partitioned workers' tables are disjoint: appended without lookups.
       if (m.table && !engine.table.adopt(m.table)) {

@@ -147,3 +147,17 @@ test('appendDisjoint: lookups after the append find appended and old groups', ()
   assert.equal(a.count, 9001);
   assert.equal(a.groups, 9001);
 });
+
+test('cancelling partitioned workers rejects with the reason and stops them', async () => {
+  const files: string[] = [];
+  for (let f = 0; f < 2; f++) {
+    const p = join(dir, `c/part-${f}.log`);
+    mkdirSync(join(p, '..'), { recursive: true });
+    writeFileSync(p, [FIELDS.join(' '), ...records(f + 10, 20000)].join('\n') + '\n');
+    files.push(p);
+  }
+  const ac = new AbortController();
+  const run = aggregateFiles(files, { workers: 2, signal: ac.signal });
+  setTimeout(() => ac.abort(new Error('stop')), 20); // workers take longer than this to start
+  await assert.rejects(run, /stop/);
+});
