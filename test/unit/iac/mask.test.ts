@@ -110,7 +110,7 @@ describe('masked parse (plain strings hidden from tree-sitter)', () => {
   });
 
   it('lowers to exactly what the real text gives: the test fixtures', () => {
-    const dirs = ['test/unit/iac/fixtures', 'test/extension/workspace'];
+    const dirs = ['test/unit/iac/fixtures', 'test/extension/workspace', 'samples/demo/terraform'];
     const files: string[] = [];
     const walk = (d: string): void => {
       if (!fs.existsSync(d)) return;
