@@ -1,5 +1,5 @@
 // IaC benchmark: a generated 5,000-line Terraform file.
-//   full:        parse (tree-sitter, plain strings masked) + lower + extract model + all rules,
+//   full:        parse (tree-sitter, plain strings and blank runs masked) + lower + extract model + all rules,
 //                after warm-up                                                            (target < 30 ms)
 //   incremental: tree.edit + reparse with the old tree after a one-line edit             (target < 5 ms)
 //   editor step: incremental reparse + lower + extract + rules (what a keystroke costs)
@@ -242,7 +242,7 @@ async function main(): Promise<void> {
   console.log(`  full parse + model + all rules   median ${fmt(median(full))}  p95 ${fmt(p95(full))}  ${verdict(median(full), 30)}`);
   console.log(`    CPU time of this process          median ${fmt(median(fullCpu))}  (wall time is inflated when other processes compete for the cores)`);
   console.log(`    of which tree-sitter parse + lower  median ${fmt(median(parseOnly))}`);
-  console.log(`    tree-sitter alone (parse + free)    median ${fmt(median(tsMasked.wall))}  CPU ${fmt(median(tsMasked.cpu))}  (strings masked, as parseTerraform does; no lowering/model/rules change goes below this)`);
+  console.log(`    tree-sitter alone (parse + free)    median ${fmt(median(tsMasked.wall))}  CPU ${fmt(median(tsMasked.cpu))}  (strings and blanks masked, as parseTerraform does; no lowering/model/rules change goes below this)`);
   console.log(`      the same on the real text         median ${fmt(median(tsReal.wall))}  CPU ${fmt(median(tsReal.cpu))}  (what masking saves)`);
   console.log(`  same, file cut mid-block (syntax error) median ${fmt(median(brokenFull))}  CPU ${fmt(median(brokenCpu))}`);
   console.log(`  same, one value missing (balanced)   median ${fmt(median(missing.wall))}  CPU ${fmt(median(missing.cpu))}  (masked parse, then the real text)`);
