@@ -20,9 +20,10 @@ export interface FixSpec {
 
 export type Syntax = 'terraform' | 'yaml' | 'json';
 
+/** The syntax edits are written in: Terraform JSON (`.tf.json`) gets the JSON fixes, as CloudFormation JSON does. */
 export function syntaxOf(path: string, format: IacFormat): Syntax {
-  if (format === 'terraform') return 'terraform';
-  return /\.json$/i.test(path) ? 'json' : 'yaml';
+  if (/\.json$/i.test(path)) return 'json';
+  return format === 'terraform' ? 'terraform' : 'yaml';
 }
 
 const pos = (line: number, column: number) => ({ line, column });
@@ -212,13 +213,15 @@ export function addGatewayEndpoints(text: string, syntax: Syntax, model: IacMode
 /**
  * Suppresses a finding with a reason comment on the line above the innermost block holding it
  * (the rule block, or the resource). CloudFormation JSON has no comments: not offered there.
+ * Terraform JSON: a `"//"` property first in the resource's body (covers the whole resource),
+ * not offered when the body already has one (Terraform rejects a repeated key).
  */
 export function suppressFinding(text: string, syntax: Syntax, finding: Finding, model: IacModel, reason = 'TODO: why this is accepted'): FixSpec | null {
-  if (syntax === 'json') return null;
-  const ls = lines(text);
-  const nl = eol(text);
   const rule = finding.sgRuleId ? model.rules.find((r) => r.id === finding.sgRuleId) : undefined;
   const group = finding.groupId ? model.groups.find((g) => g.id === finding.groupId) : undefined;
+  if (syntax === 'json') return /\.tf\.json$/i.test(finding.file) ? suppressInTerraformJson(text, finding, rule, group, reason) : null;
+  const ls = lines(text);
+  const nl = eol(text);
   const holder = rule && rule.file === finding.file && rule.origin !== 'implicit-default' ? rule : group && group.file === finding.file ? group : undefined;
   // Above the rule block / list item (in YAML a comment there falls inside the resource, whose
   // findings of that rule id it then covers), else above the resource.
@@ -226,4 +229,20 @@ export function suppressFinding(text: string, syntax: Syntax, finding: Finding, 
   const indent = indentOf(ls[line] ?? '');
   const comment = `${indent}# egress-lens:ignore ${finding.ruleId} ${reason}${nl}`;
   return { title: `Suppress ${finding.ruleId} here (with a reason comment)`, edits: [{ range: at(line, 0), newText: comment }] };
+}
+
+function suppressInTerraformJson(text: string, finding: Finding, rule: SgRule | undefined, group: SecurityGroupModel | undefined, reason: string): FixSpec | null {
+  const holder = rule && rule.origin === 'standalone' && rule.file === finding.file ? rule : group && group.file === finding.file ? group : undefined;
+  if (!holder) return null;
+  const ls = lines(text);
+  const nl = eol(text);
+  const { first, last } = lineSpan(holder.range);
+  if (!/\{\s*$/.test(ls[first] ?? '')) return null;
+  const inside = ls.slice(first + 1, last + 1);
+  if (inside.some((l) => /^\s*"\/\/"\s*:/.test(l))) return null;
+  const inner = inside.find((l) => l.trim());
+  const closesHere = !inner || inner.trim().startsWith('}');
+  const indent = inner && !closesHere ? indentOf(inner) : `${indentOf(ls[first] ?? '')}  `;
+  const comment = `${indent}"//": ${JSON.stringify(`egress-lens:ignore ${finding.ruleId} ${reason}`)}${closesHere ? '' : ','}${nl}`;
+  return { title: `Suppress ${finding.ruleId} in this resource (with a reason in a "//" property)`, edits: [{ range: at(first + 1), newText: comment }] };
 }

@@ -11,16 +11,21 @@ import { mergeModels } from './model';
 import { extractCloudFormation } from './cloudformation/extract';
 import { isCloudFormationText } from './cloudformation/parse';
 import { extractTerraform } from './terraform/extract';
+import { isTerraformJsonPath, parseTerraformJson } from './terraform/json';
+import { isTfvarsPath } from './terraform/resolve';
 import { parseTerraform, TerraformDocument, type HclFile, type TextChange } from './terraform/parser';
 
 export type IacFileKind = 'terraform' | 'tfvars' | 'cloudformation' | null;
 
-/** Terraform by extension; CloudFormation by content (any .yaml/.yml/.json/.template/.txt). */
+/**
+ * Terraform by extension (.tf, .tfvars and their JSON forms .tf.json, .tfvars.json — never taken
+ * for CloudFormation); CloudFormation by content (any .yaml/.yml/.json/.template/.txt).
+ */
 export function detectIacKind(path: string, text?: string): IacFileKind {
-  if (/\.tf$/i.test(path)) return 'terraform';
-  if (/\.tfvars$/i.test(path)) return 'tfvars';
+  if (/\.tf(\.json)?$/i.test(path)) return 'terraform';
+  if (/\.tfvars(\.json)?$/i.test(path)) return 'tfvars';
   if (/\.(ya?ml|json|template|cfn|txt)$/i.test(path) || text !== undefined) {
-    if (/\.tf\.json$|\.tfstate$|\.tfvars\.json$/i.test(path)) return null;
+    if (/\.tfstate$/i.test(path)) return null;
     if (text !== undefined && isCloudFormationText(text)) return 'cloudformation';
   }
   return null;
@@ -41,17 +46,23 @@ export interface SourceText {
   text: string;
 }
 
+/** A Terraform file's text in the shared IR: HCL through tree-sitter, `.tf.json`/`.tfvars.json` through json.ts. */
+export function parseTerraformFile(path: string, text: string): HclFile {
+  return isTerraformJsonPath(path) ? parseTerraformJson(text, { tfvars: isTfvarsPath(path) }) : parseTerraform(text);
+}
+
 export function dirOf(p: string): string {
   const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
   return i < 0 ? '.' : p.slice(0, i) || '/';
 }
 
 /**
- * Analyses one Terraform module directory. `files` are its .tf and .tfvars texts (or already
- * parsed HclFiles, e.g. from a TerraformDocument). Requires `initIac()` to have resolved.
+ * Analyses one Terraform module directory. `files` are its .tf and .tfvars texts, .json forms
+ * included (or already parsed HclFiles, e.g. from a TerraformDocument). Requires `initIac()` to
+ * have resolved.
  */
 export function analyzeTerraformModule(files: (SourceText | { path: string; hcl: HclFile })[], opts: AnalyzeOptions = {}): AnalysisResult {
-  const parsed = files.map((f) => ('hcl' in f ? f : { path: f.path, hcl: parseTerraform(f.text) }));
+  const parsed = files.map((f) => ('hcl' in f ? f : { path: f.path, hcl: parseTerraformFile(f.path, f.text) }));
   const model = extractTerraform(parsed);
   return { model, findings: runRules(model, opts.rules), problems: model.problems };
 }
@@ -91,13 +102,24 @@ export function analyzeFiles(files: SourceText[], opts: AnalyzeOptions = {}): An
 }
 
 /**
- * The editor's per-document cache: one incremental TerraformDocument per open .tf/.tfvars file.
+ * The editor's per-document cache: one incremental TerraformDocument per open .tf/.tfvars file
+ * (the JSON forms are parsed again only when their text changed).
  * `update` on every change event (pass VS Code's contentChanges for an incremental reparse);
  * `analyze(path, siblings)` re-runs extraction + rules for the file's directory, using cached
  * trees for open documents and the given texts for the rest.
  */
 export class IacDocumentCache {
   private readonly docs = new Map<string, TerraformDocument>();
+  /** JSON-syntax files (.tf.json, .tfvars.json) by path: their last text and parse (no incremental tree). */
+  private readonly jsonDocs = new Map<string, { text: string; hcl: HclFile }>();
+
+  private json(path: string, text: string): HclFile {
+    const hit = this.jsonDocs.get(path);
+    if (hit && hit.text === text) return hit.hcl;
+    const hcl = parseTerraformFile(path, text);
+    this.jsonDocs.set(path, { text, hcl });
+    return hcl;
+  }
 
   update(path: string, text: string, changes?: readonly TextChange[]): TerraformDocument {
     const doc = this.docs.get(path);
@@ -117,6 +139,7 @@ export class IacDocumentCache {
   close(path: string): void {
     this.docs.get(path)?.dispose();
     this.docs.delete(path);
+    this.jsonDocs.delete(path);
   }
 
   /**
@@ -128,10 +151,10 @@ export class IacDocumentCache {
     const kind = detectIacKind(path, text);
     if (kind === 'cloudformation') return analyzeCloudFormation(path, text, opts);
     if (kind !== 'terraform' && kind !== 'tfvars') return analyzeText(path, text, opts);
-    const own = this.update(path, text);
     const files = [
-      { path, hcl: own.file },
+      { path, hcl: isTerraformJsonPath(path) ? this.json(path, text) : this.update(path, text).file },
       ...siblings.filter((s) => s.path !== path).map((s) => {
+        if (isTerraformJsonPath(s.path)) return { path: s.path, hcl: this.json(s.path, s.text) };
         const d = this.docs.get(s.path);
         return d && d.text === s.text ? { path: s.path, hcl: d.file } : { path: s.path, hcl: parseTerraform(s.text) };
       }),
@@ -143,5 +166,6 @@ export class IacDocumentCache {
   dispose(): void {
     for (const d of this.docs.values()) d.dispose();
     this.docs.clear();
+    this.jsonDocs.clear();
   }
 }

@@ -1,14 +1,16 @@
 /**
  * Egress Lens — infrastructure-as-code analysis (security groups in Terraform and CloudFormation).
  *
- * Pipeline: syntax (tree-sitter for Terraform, yaml/jsonc-parser for CloudFormation) → one
+ * Pipeline: syntax (tree-sitter for Terraform, jsonc-parser for its JSON syntax .tf.json /
+ * .tfvars.json, yaml/jsonc-parser for CloudFormation) → one
  * normalised model (model.ts: SecurityGroupModel, SgRule, RuleSource, NetworkElement) → rules
  * (src/core/rules, one file per rule) → findings (0-based ranges) → links to deployed ids.
  *
  * API:
  *   await initIac(opts?)                      load the tree-sitter wasm once (required before Terraform parsing)
  *   analyzeText(path, text, opts?)            one file → { model, findings, problems }
- *   analyzeTerraformModule(files, opts?)      a Terraform directory's .tf/.tfvars texts → same
+ *   analyzeTerraformModule(files, opts?)      a Terraform directory's .tf/.tfvars (and .tf.json/.tfvars.json) texts → same
+ *   parseTerraformJson(text, { tfvars? })    Terraform JSON syntax → the HCL parser's IR (same model after extraction)
  *   analyzeCloudFormation(path, text, opts?)  a template (YAML or JSON) → same
  *   analyzeFiles(files, opts?)                any mix; Terraform grouped by directory
  *   new IacDocumentCache()                    the editor's incremental documents:
@@ -30,13 +32,16 @@
  * exact ranges of CIDR strings (RuleSource.range, with quotes), rule blocks (SgRule.range/headerRange)
  * and resources (SecurityGroupModel.range/headerRange).
  * Suppression: `# egress-lens:ignore EL001 reason` (also `//`) on the line above a block or inside
- * it; CloudFormation `Metadata: { egress-lens: { ignore: [{ id: EL001, reason: ... }] } }`.
+ * it; Terraform JSON `"//": "egress-lens:ignore EL001 reason"` inside the resource or rule block;
+ * CloudFormation `Metadata: { egress-lens: { ignore: [{ id: EL001, reason: ... }] } }`.
  */
 import type { IacModel, NetworkElement, RuleSource, SecurityGroupModel, SgRule } from './model';
 
 export { initTerraform as initIac, isTerraformReady as isIacReady, TerraformDocument, parseTerraform } from './terraform/parser';
 export type { TextChange, HclFile, IacInitOptions } from './terraform/parser';
-export { analyzeText, analyzeTerraformModule, analyzeCloudFormation, analyzeFiles, detectIacKind, IacDocumentCache } from './analyze';
+export { analyzeText, analyzeTerraformModule, analyzeCloudFormation, analyzeFiles, detectIacKind, parseTerraformFile, IacDocumentCache } from './analyze';
+export { parseTerraformJson, isTerraformJsonPath } from './terraform/json';
+export type { TfJsonFile, TerraformJsonOptions } from './terraform/json';
 export type { AnalysisResult, AnalyzeOptions, SourceText, IacFileKind } from './analyze';
 export { scanPaths, relativePath } from './scan';
 export type { ScanOptions, ScanResult } from './scan';

@@ -1,5 +1,6 @@
 /**
- * The IO edge of the IaC analysis: walks files and directories, reads Terraform (.tf, .tfvars),
+ * The IO edge of the IaC analysis: walks files and directories, reads Terraform (.tf, .tfvars and
+ * their JSON forms .tf.json, .tfvars.json),
  * CloudFormation templates (found by content), Terraform state / `terraform show -json` output and
  * `describe-stack-resources` exports, then analyses (analyze.ts) and links (links.ts), with the
  * stacks of templates bound to one (`stackBindings`, read through a callback). Paths in
@@ -60,6 +61,9 @@ export interface ScanResult {
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.terraform', 'dist', 'out', '.vscode-test', 'cdk.out', '.venv']);
 const CANDIDATE = /\.(tf|tfvars|ya?ml|json|template|tfstate)$/i;
+/** Terraform configuration (.tf, .tf.json) and variable files (.tfvars, .tfvars.json). */
+const TF_FILE = /\.tf(\.json)?$/i;
+const TF_OR_VARS = /\.(tf|tfvars)(\.json)?$/i;
 
 async function walk(p: string, out: string[], signal?: AbortSignal): Promise<void> {
   signal?.throwIfAborted();
@@ -95,10 +99,10 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     const abs = path.resolve(cwd, p);
     try {
       const st = await fsp.stat(abs);
-      if (st.isFile() && /\.tf$/i.test(abs)) {
+      if (st.isFile() && TF_FILE.test(abs)) {
         explicitTf.add(abs);
         // Siblings for variables/locals/tfvars.
-        for (const e of await fsp.readdir(path.dirname(abs))) if (/\.(tf|tfvars)$/i.test(e)) found.push(path.join(path.dirname(abs), e));
+        for (const e of await fsp.readdir(path.dirname(abs))) if (TF_OR_VARS.test(e)) found.push(path.join(path.dirname(abs), e));
       }
       await walk(abs, found, opts.signal);
     } catch (err) {
@@ -119,7 +123,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     try {
       const st = await fsp.stat(abs);
       if (st.size > maxBytes) {
-        if (/\.(tf|tfvars)$/i.test(abs)) errors.push({ file: rel, message: `skipped: ${st.size} bytes is over the ${maxBytes}-byte limit` });
+        if (TF_OR_VARS.test(abs)) errors.push({ file: rel, message: `skipped: ${st.size} bytes is over the ${maxBytes}-byte limit` });
         continue;
       }
       text = await fsp.readFile(abs, 'utf8');
@@ -128,7 +132,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
       continue;
     }
     opts.onProgress?.({ files: ++n, path: rel });
-    if (/\.(tfstate|json)$/i.test(abs) && opts.links !== false && /^\s*\{/.test(text)) {
+    if (/\.(tfstate|json)$/i.test(abs) && !TF_OR_VARS.test(abs) && opts.links !== false && /^\s*\{/.test(text)) {
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -151,8 +155,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   const result = analyzeFiles(sources, opts.rules ? { rules: opts.rules } : {});
   // A .tf named explicitly: report its findings only (siblings were read for resolution).
   const explicitRel = new Set([...explicitTf].map((a) => relativePath(cwd, a)));
-  const dirsRequested = paths.some((p) => !/\.tf$/i.test(p));
-  const keep = (file: string): boolean => dirsRequested || !explicitRel.size || explicitRel.has(file) || !/\.(tf|tfvars)$/i.test(file);
+  const dirsRequested = paths.some((p) => !TF_FILE.test(p));
+  const keep = (file: string): boolean => dirsRequested || !explicitRel.size || explicitRel.has(file) || !TF_OR_VARS.test(file);
   const findings = result.findings.filter((f) => keep(f.file));
   for (const p of result.problems) if (p.severity === 'error') errors.push({ file: p.file, message: p.range ? `line ${p.range.start.line + 1}: ${p.message}` : p.message });
   if (opts.links !== false && opts.stackBindings?.length) {

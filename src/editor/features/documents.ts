@@ -1,10 +1,11 @@
 /**
  * Open infrastructure documents and their analysis: Terraform (.tf/.tfvars, parsed incrementally
  * as you type through the core's IacDocumentCache, resolved with the files of the same
- * directory) and CloudFormation templates (recognised by content). Debounced per document;
- * `ensure()` analyses on demand so providers never see a stale version. Links each group in code
- * to its deployed id (terraform.tfstate beside the files, the template's bound stack, else the
- * inventory) for the flow views.
+ * directory; .tf.json/.tfvars.json the same, as Terraform JSON, never as CloudFormation) and
+ * CloudFormation templates (recognised by content). Debounced per document; `ensure()` analyses
+ * on demand so providers never see a stale version. Links each group in code to its deployed id
+ * (terraform.tfstate beside the files, the template's bound stack, else the inventory) for the
+ * flow views.
  */
 import * as vscode from 'vscode';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
@@ -160,7 +161,7 @@ export class IacDocuments implements vscode.Disposable {
     const dir = dirname(path);
     let names: string[] = [];
     try {
-      names = readdirSync(dir).filter((n) => /\.(tf|tfvars)$/i.test(n));
+      names = readdirSync(dir).filter((n) => /\.(tf|tfvars)(\.json)?$/i.test(n));
     } catch {
       return [];
     }
@@ -171,8 +172,9 @@ export class IacDocuments implements vscode.Disposable {
       if (p === path) continue;
       const text = open.get(p)?.getText() ?? this.readDisk(p);
       if (text === undefined) continue;
-      // Keep a parsed tree for siblings too, so a keystroke does not re-parse the whole directory.
-      this.docCache?.update(p, text);
+      // Keep a parsed tree for siblings too, so a keystroke does not re-parse the whole directory
+      // (the JSON forms have no incremental tree: the cache re-parses them when their text changes).
+      if (!/\.json$/i.test(n)) this.docCache?.update(p, text);
       out.push({ path: p, text });
     }
     return out;
@@ -229,7 +231,7 @@ export class IacDocuments implements vscode.Disposable {
 
   /** A saved .tf file changes the resolution of its siblings (variables, tfvars). */
   private siblingsChanged(doc: vscode.TextDocument): void {
-    if (!/\.(tf|tfvars)$/i.test(doc.uri.path)) return;
+    if (!/\.(tf|tfvars)(\.json)?$/i.test(doc.uri.path)) return;
     const dir = dirname(doc.uri.fsPath);
     for (const d of vscode.workspace.textDocuments) {
       const a = this.cache.get(d.uri.toString());
@@ -288,7 +290,7 @@ export function linkGroups(
   if (!groups.length) return [];
   const states = [];
   const statePath = join(dirname(path), 'terraform.tfstate');
-  if (/\.(tf|tfvars)$/i.test(path) && existsSync(statePath)) {
+  if (/\.(tf|tfvars)(\.json)?$/i.test(path) && existsSync(statePath)) {
     try {
       states.push({ source: statePath, json: JSON.parse(readFileSync(statePath, 'utf8')), dir: dirname(path) });
     } catch {

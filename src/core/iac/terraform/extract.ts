@@ -1,5 +1,6 @@
 /**
- * Terraform adapter: one module directory (its .tf files and .tfvars) → the normalised IacModel.
+ * Terraform adapter: one module directory (its .tf files and .tfvars, or their JSON forms lowered
+ * by json.ts into the same IR) → the normalised IacModel.
  * Reads aws_security_group (inline and `dynamic` ingress/egress, attribute form too),
  * aws_default_security_group, aws_security_group_rule, aws_vpc_security_group_{ingress,egress}_rule,
  * the terraform-aws-modules/security-group module, and the VPC/NAT/route/endpoint resources the
@@ -11,6 +12,7 @@ import type { IacModel, NetworkElement, RuleOrigin, RuleSource, SecurityGroupMod
 import { emptyModel } from '../model';
 import { objGet, comparePos, rangeContains, type Val } from '../value';
 import type { HclAttr, HclBlock, HclFile } from './parser';
+import { isTfJsonFile, jsonSuppressions } from './json';
 import { MODULE_NAMED_RULES, MODULE_PRESETS, securityGroupModulePreset } from './module-rules';
 import { attr, buildScope, isTfvarsPath, NO_ENV, resolve, type Env, type TfFileInput, type TfScope } from './resolve';
 
@@ -684,7 +686,7 @@ export function terraformSuppressions(file: string, hcl: HclFile): Suppression[]
 
 const STANDALONE = new Set(['aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule']);
 
-/** Builds the model of one Terraform module directory from its parsed files (.tf and .tfvars). */
+/** Builds the model of one Terraform module directory from its parsed files (.tf, .tfvars and their .json forms). */
 export function extractTerraform(files: TfFileInput[]): IacModel {
   const model = emptyModel();
   const scope = buildScope(files);
@@ -707,7 +709,7 @@ export function extractTerraform(files: TfFileInput[]): IacModel {
         if (preset !== null) moduleGroup(ctx, b, preset);
       }
     }
-    model.suppressions.push(...terraformSuppressions(f.path, f.hcl));
+    model.suppressions.push(...(isTfJsonFile(f.hcl) ? jsonSuppressions(f.path, f.hcl) : terraformSuppressions(f.path, f.hcl)));
   }
   attachStandalone(model);
   invalidSourceProblems(model);

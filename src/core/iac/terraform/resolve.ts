@@ -1,9 +1,9 @@
 /**
  * Static evaluation of Terraform expressions over one module directory: literals, `var.x`
- * (default, then terraform.tfvars, then *.auto.tfvars in lexical order — Terraform's precedence),
- * `local.x`, simple lists and a few list functions, iterator bindings of `dynamic` blocks, and
- * references to other resources' literal attributes (`aws_vpc.main.cidr_block`). Everything else
- * becomes `unknown` with a reason — never a guess.
+ * (default, then terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars[.json] in lexical
+ * order — Terraform's precedence), `local.x`, simple lists and a few list functions, iterator
+ * bindings of `dynamic` blocks, and references to other resources' literal attributes
+ * (`aws_vpc.main.cidr_block`). Everything else becomes `unknown` with a reason — never a guess.
  */
 import type { Located } from '../model';
 import type { ObjEntry, Val } from '../value';
@@ -29,16 +29,21 @@ export interface TfScope {
   origin: WeakMap<object, { file: string; via: string }>;
 }
 
-/** Terraform's precedence: terraform.tfvars, then *.auto.tfvars (lexical order), later wins. */
+/**
+ * Terraform's precedence: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars and
+ * *.auto.tfvars.json (lexical order of the names), later wins.
+ */
 export function tfvarsOrder(paths: string[]): string[] {
   const base = (p: string): string => p.split(/[\\/]/).pop() ?? p;
   const main = paths.filter((p) => base(p) === 'terraform.tfvars');
-  const auto = paths.filter((p) => base(p).endsWith('.auto.tfvars')).sort((a, b) => base(a).localeCompare(base(b)));
-  return [...main, ...auto];
+  const mainJson = paths.filter((p) => base(p) === 'terraform.tfvars.json');
+  const auto = paths.filter((p) => /\.auto\.tfvars(\.json)?$/.test(base(p))).sort((a, b) => base(a).localeCompare(base(b)));
+  return [...main, ...mainJson, ...auto];
 }
 
+/** A variable-definitions file: `.tfvars` or `.tfvars.json`. */
 export function isTfvarsPath(p: string): boolean {
-  return /\.tfvars$/.test(p);
+  return /\.tfvars(\.json)?$/.test(p);
 }
 
 export function buildScope(files: TfFileInput[]): TfScope {
@@ -169,7 +174,7 @@ function resolveRef(v: Extract<Val, { k: 'ref' }>, scope: TfScope, env: Env, dep
   if (h === 'var') {
     const name = String(path[1]);
     const d = scope.variables.get(name);
-    if (!d) return unknown(v, `var.${name} has no default and no value in terraform.tfvars / *.auto.tfvars`);
+    if (!d) return unknown(v, `var.${name} has no default and no value in terraform.tfvars / *.auto.tfvars (or their .json forms)`);
     tagOrigin(scope, d.val, d.file, d.via);
     return steps(d.val, path, 2, v, scope, env, depth);
   }
