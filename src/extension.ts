@@ -39,6 +39,7 @@ function buildApi(s: EditorServices, trees: { findingsTree: FindingsTree; source
       counters: s.trust.counters,
       statusBar: () => ({ text: statusBar.item.text, command: statusBar.item.command }),
       modulesLoaded: () => lazyCore.loaded(),
+      crashAnalysisWorker: () => s.data.crashWorkerForTest(),
     },
   };
 }

@@ -79,6 +79,11 @@ export class DataService implements vscode.Disposable {
   /** Refresh was run (trusted): whatever reads AWS on its own (CloudFormation stacks) reads again. */
   readonly onDidRefresh = this.refreshEmitter.event;
 
+  /** Tests: ends the analysis worker as a crash would. False when none is running. */
+  async crashWorkerForTest(): Promise<boolean> {
+    return this.hostP ? (await this.hostP).terminateWorker() : false;
+  }
+
   dispose(): void {
     this.refreshEmitter.dispose();
     void this.hostP?.then((h) => h.dispose());
@@ -310,6 +315,7 @@ export class DataService implements vscode.Disposable {
       });
       this.log.info('analysis.done', { flows: analysis.flows.length, groups: Object.keys(analysis.groups).length, costUsd: +analysis.totals.costUsd.toFixed(4), ms: Date.now() - t0, thread: host.mode });
       this.state.clearErrors('settings');
+      this.state.clearErrors('analysis'); // an earlier failure or crash is over
       for (const n of analysis.notes) {
         if (n.startsWith('egressLens.')) {
           // a settings problem (bad price key): the user should see it, not only the log

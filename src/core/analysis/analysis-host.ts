@@ -136,6 +136,17 @@ export class AnalysisHost {
     return (await this.request({ type: 'analyze', options: plain })) as EditorAnalysis;
   }
 
+  /**
+   * Ends the worker as a crash would (tests of the crash path): pending requests reject and
+   * `onCrash` is called. False when there is no worker (in-process mode, or not started).
+   */
+  async terminateWorker(): Promise<boolean> {
+    const w = this.worker;
+    if (!w) return false;
+    await w.terminate();
+    return true;
+  }
+
   /** Stops the worker; pending requests reject. */
   async dispose(): Promise<void> {
     this.disposed = true;

@@ -1,0 +1,26 @@
+// The analysis worker crashing (out of memory, a bug) must not leave the views showing data the
+// worker no longer holds, nor hang: the editor drops the flow data, says so with a way back
+// (Refresh), and Refresh loads everything again into a new worker.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { loadedApi } from './editor-api';
+import { waitFor } from './helpers';
+
+describe('editor: analysis worker crash', () => {
+  it('drops the flow data, reports it with Refresh as the way back, and Refresh restores it', async function () {
+    this.timeout(120_000);
+    const a = await loadedApi();
+    const before = a.state.analysis!;
+    assert.ok(await a.testHooks.crashAnalysisWorker(), 'an analysis worker was running');
+    await waitFor(() => a.state.analysis, (x) => x === undefined, { message: 'the flow data to be dropped' });
+    assert.equal(a.state.sources.length, 0, 'no source claims data the worker lost');
+    const err = a.state.errors.find((e) => e.source === 'analysis');
+    assert.ok(err, 'an analysis error is shown');
+    assert.match(err.message, /analysis worker stopped.*Refresh/);
+    await vscode.commands.executeCommand('egressLens.refresh');
+    const after = await waitFor(() => a.state.analysis, (x) => !!x && x.flows.length > 0, { timeoutMs: 60_000, message: 'Refresh to load the flow data again' });
+    assert.equal(after.flows.length, before.flows.length);
+    assert.equal(after.totals.costUsd.toFixed(6), before.totals.costUsd.toFixed(6));
+    assert.ok(!a.state.errors.some((e) => e.source === 'analysis'), 'the crash error is cleared once the data is back');
+  });
+});
