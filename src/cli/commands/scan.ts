@@ -14,7 +14,8 @@ type Format = (typeof FORMATS)[number];
 
 const HELP = `egress-lens scan [options] <file|dir>...
 
-Security-group findings in Terraform (.tf, .tfvars, terraform-aws-modules/security-group) and
+Security-group findings in Terraform (.tf, .tfvars, their JSON forms .tf.json and .tfvars.json,
+terraform-aws-modules/security-group) and
 CloudFormation templates (YAML or JSON, recognised by content). Directories are searched
 recursively (node_modules, .terraform and dot-folders skipped). terraform.tfstate,
 \`terraform show -json\` output and \`aws cloudformation describe-stack-resources\` exports found
