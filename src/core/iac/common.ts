@@ -1,6 +1,6 @@
 /** Helpers both adapters share: protocol and CIDR normalisation, suppression comments. */
 import type { SourceRange } from '../model/flows';
-import { isRfcPrivate, parseCidr, parseIp, type ParsedCidr, type ParsedIp } from '../network/ip';
+import { formatIp, isRfcPrivate, parseCidr, parseIp, type ParsedCidr, type ParsedIp } from '../network/ip';
 import type { IacModel, SourceKind, Suppression } from './model';
 
 /** 'all' | 'tcp' | 'udp' | 'icmp' | 'icmpv6' | IANA number as string; null if not recognisable. */
@@ -68,8 +68,65 @@ export function invalidCidrReason(s: string): string {
     return `'${addr}' is not an IP address`;
   }
   const max = ip.family === 4 ? 32 : 128;
-  if (pfx !== null && (!/^\d{1,3}$/.test(pfx) || Number(pfx) > max)) return `prefix /${pfx} is not between /0 and /${max}`;
+  if (pfx === '') return "nothing follows the '/'";
+  if (pfx !== null && !/^\d+$/.test(pfx)) return `'/${pfx}' is not a prefix length`;
+  if (pfx !== null && Number(pfx) > max) return `prefix /${pfx} is not between /0 and /${max}`;
   return 'not a CIDR';
+}
+
+/**
+ * How a written CIDR differs from what AWS accepts: the Terraform AWS provider takes only a
+ * network address with a prefix in plain notation (it parses with Go's net.ParseCIDR and compares
+ * with the network's own text), cfn-lint checks CidrIp/CidrIpv6 the same way.
+ */
+export interface CidrNotationIssue {
+  /** Not a CIDR at all: why, in words (the other fields are then false/null). */
+  malformed: string | null;
+  /** The address part is not the first address of its block (10.0.0.5/8). */
+  hostBits: boolean;
+  /** A bare address (10.0.0.5): AWS wants a prefix length. */
+  noPrefix: boolean;
+  /** IPv4 octets written with a leading zero (010): Go's parser rejects them, others read octal. */
+  leadingZeros: string[];
+  /** The network the text denotes, canonical (10.0.0.0/8): the provider's "did you mean". */
+  network: string | null;
+  /** The written address as a single host (10.0.0.5/32, 2001:db8::1/128). */
+  host: string | null;
+  /** Prefix length written (or implied by a bare address); null when malformed. */
+  prefix: number | null;
+  family: 4 | 6 | null;
+}
+
+/** Null when `text` is a CIDR AWS accepts as written; else what is wrong with it (see CidrNotationIssue). */
+export function cidrNotationIssue(text: string): CidrNotationIssue | null {
+  const hit = notationMemo.get(text);
+  if (hit !== undefined) return hit;
+  const issue = computeNotationIssue(text);
+  if (notationMemo.size >= 4096) notationMemo.clear();
+  notationMemo.set(text, issue);
+  return issue;
+}
+
+const notationMemo = new Map<string, CidrNotationIssue | null>();
+
+function computeNotationIssue(text: string): CidrNotationIssue | null {
+  const t = text.trim();
+  const bad = (why: string): CidrNotationIssue => ({ malformed: why, hostBits: false, noPrefix: false, leadingZeros: [], network: null, host: null, prefix: null, family: null });
+  if (!t) return bad('it is empty');
+  const c = parseSourceCidr(t);
+  if (!c) return bad(invalidCidrReason(t));
+  // parseCidr is lenient where AWS is not: blanks around the parts, a zone index.
+  if (/\s/.test(t)) return bad('it contains a blank');
+  const slash = t.indexOf('/');
+  const addr = slash >= 0 ? t.slice(0, slash) : t;
+  if (addr.includes('%')) return bad(`'${addr.slice(addr.indexOf('%'))}' (a zone index) is not allowed in a CIDR`);
+  const ip = parseIp(addr)!;
+  const leadingZeros = c.family === 4 ? addr.split('.').filter((o) => o.length > 1 && o[0] === '0') : [];
+  const hostBits = ip.value !== c.network;
+  const noPrefix = slash < 0;
+  if (!hostBits && !noPrefix && !leadingZeros.length) return null;
+  const max = c.family === 4 ? 32 : 128;
+  return { malformed: null, hostBits, noPrefix, leadingZeros, network: c.text, host: `${formatIp(ip)}/${max}`, prefix: c.prefix, family: c.family };
 }
 
 /** Prefix length of a CIDR (a bare address counts as /32 or /128); null when not a CIDR. */

@@ -18,11 +18,12 @@ import { EL006 } from './EL006-egress-anywhere';
 import { EL007 } from './EL007-missing-description';
 import { EL008 } from './EL008-default-group-rules';
 import { EL009 } from './EL009-nat-without-gateway-endpoint';
+import { EL010 } from './EL010-cidr-notation';
 import type { RuleContext, RuleDefinition } from './types';
 
 export type { RuleDefinition, RuleContext, RawFinding, RuleExamples } from './types';
 
-export const rules: readonly RuleDefinition[] = [EL001, EL002, EL003, EL004, EL005, EL006, EL007, EL008, EL009];
+export const rules: readonly RuleDefinition[] = [EL001, EL002, EL003, EL004, EL005, EL006, EL007, EL008, EL009, EL010];
 
 export function getRule(id: string): RuleDefinition | undefined {
   return rules.find((r) => r.id === id.toUpperCase());

@@ -45,7 +45,7 @@ export interface RuleDefinition {
   rationale: string;
   /** What to do about it. */
   remediation: string;
-  /** Equivalent checks in Checkov (CKV_*), Trivy (AWS-*), cfn_nag (W*, F*), Prowler. */
+  /** Equivalent checks in Checkov (CKV_*), Trivy (AWS-*), cfn_nag (W*, F*), cfn-lint (`cfn-lint:E*`), Prowler (`prowler:*`). */
   references: string[];
   examples: RuleExamples;
   check(model: IacModel, ctx: RuleContext): RawFinding[];
