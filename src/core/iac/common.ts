@@ -1,7 +1,7 @@
 /** Helpers both adapters share: protocol and CIDR normalisation, suppression comments. */
 import type { SourceRange } from '../model/flows';
 import { formatIp, isRfcPrivate, parseCidr, parseIp, type ParsedCidr, type ParsedIp } from '../network/ip';
-import type { IacModel, SourceKind, Suppression } from './model';
+import type { SourceKind, Suppression } from './model';
 
 /** 'all' | 'tcp' | 'udp' | 'icmp' | 'icmpv6' | IANA number as string; null if not recognisable. */
 export function normaliseProtocol(v: string | number | null | undefined): string | null {
@@ -161,27 +161,13 @@ export function isPrivateCidr(s: string): boolean {
 }
 
 /**
- * A source literal in a CIDR field: the CIDR, or an 'unresolved' source flagged `invalid` (a
- * problem is raised for it by `invalidSourceProblems`).
+ * A source literal in a CIDR field: the CIDR, or an 'unresolved' source flagged `invalid` (rule
+ * EL010 reports it, with the reason).
  */
 export function literalCidrSource(text: string): { kind: 'cidr' | 'ipv6'; value: string } | { kind: 'unresolved'; value: string; reason: string; invalid: true } {
   const k = cidrKind(text);
   if (k) return { kind: k, value: text.trim() };
   return { kind: 'unresolved', value: text, reason: `'${text}' is not a valid CIDR (${invalidCidrReason(text)})`, invalid: true };
-}
-
-/** One warning per invalid CIDR literal (where it is written: the variable/parameter when it came through one). */
-export function invalidSourceProblems(model: IacModel): void {
-  const seen = new Set<string>();
-  for (const r of model.rules)
-    for (const s of r.sources) {
-      if (s.kind !== 'unresolved' || !s.invalid) continue;
-      const at = s.definedAt ?? { file: s.file, range: s.range };
-      const key = `${at.file}:${at.range.start.line}:${at.range.start.column}:${s.value}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      model.problems.push({ file: at.file, range: at.range, severity: 'warning', message: `${s.reason ?? `'${s.value}' is not a valid CIDR`}; AWS will reject it, and the rule is not checked.` });
-    }
 }
 
 /** Splits "a,b , c" (module inputs) into pieces with their offsets inside the string. */

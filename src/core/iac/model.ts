@@ -31,7 +31,7 @@ export interface RuleSource {
   via?: string;
   /** For 'unresolved': why it could not be resolved. */
   reason?: string;
-  /** For 'unresolved': the value is a literal that is not a valid CIDR (a problem is raised too). */
+  /** For 'unresolved': the value is a literal that is not a valid CIDR (rule EL010 reports it). */
   invalid?: boolean;
 }
 

@@ -1,4 +1,4 @@
-import { ingressRules, internetSources, isAllTraffic, onSource, portsText, unresolvedTail } from './common';
+import { ingressRules, internetSources, isAllTraffic, isUnknownSource, onSource, portsText, unresolvedTail } from './common';
 import type { RawFinding, RuleDefinition } from './types';
 
 export const EL002: RuleDefinition = {
@@ -87,7 +87,7 @@ resource "aws_security_group_rule" "all" {
       for (const { source: s, text } of internetSources(rule)) {
         out.push(onSource(rule, s, `${subject} is open to ${text} on ${rule.resource}. Open only the ports the service needs.`));
       }
-      for (const s of rule.sources) if (s.kind === 'unresolved') out.push(onSource(rule, s, `${subject} is open to ${unresolvedTail(s, rule.resource)}`, undefined, 'info'));
+      for (const s of rule.sources) if (isUnknownSource(s)) out.push(onSource(rule, s, `${subject} is open to ${unresolvedTail(s, rule.resource)}`, undefined, 'info'));
     }
     return out;
   },

@@ -94,13 +94,13 @@ export interface ExposedPorts {
   /** The table's ports this rule opens (for its protocol). */
   ports: ServicePort[];
   source: RuleSource;
-  /** How the internet exposure is worded; null for a source that could not be resolved (or is invalid). */
+  /** How the internet exposure is worded; null for a source that could not be resolved. */
   text: string | null;
 }
 
 /**
  * EL001/EL003's common loop: ingress rules (all-traffic ones are EL002's) that open any port of
- * `table` to the internet, one entry per internet source, plus one per unresolved source.
+ * `table` to the internet, one entry per internet source, plus one per source not known statically.
  */
 export function exposedPorts(rules: SgRule[], table: readonly ServicePort[]): ExposedPorts[] {
   const out: ExposedPorts[] = [];
@@ -109,14 +109,21 @@ export function exposedPorts(rules: SgRule[], table: readonly ServicePort[]): Ex
     const ports = coveredPorts(rule, table);
     if (!ports.length) continue;
     for (const e of internetSources(rule)) out.push({ rule, ports, source: e.source, text: e.text });
-    for (const s of rule.sources) if (s.kind === 'unresolved') out.push({ rule, ports, source: s, text: null });
+    for (const s of rule.sources) if (isUnknownSource(s)) out.push({ rule, ports, source: s, text: null });
   }
   return out;
 }
 
-/** The rest of a sentence "<ports> is open to …" for an unresolved or invalid source, e.g. "… on G. Make sure it is not the internet." */
+/**
+ * A source whose value is not known statically (a variable without a value, a data source…). A
+ * literal that is not a valid CIDR (`invalid`) is known — and wrong: EL010 reports it, once.
+ */
+export function isUnknownSource(s: RuleSource): boolean {
+  return s.kind === 'unresolved' && !s.invalid;
+}
+
+/** The rest of a sentence "<ports> is open to …" for a source not known statically, e.g. "… on G. Make sure it is not the internet." */
 export function unresolvedTail(s: RuleSource, resource: string): string {
-  if (s.invalid) return `an invalid source (${s.reason ?? s.value}) on ${resource}. Fix the value; AWS will reject it.`;
   return `a source that could not be resolved statically (${s.value}${s.reason ? `: ${s.reason}` : ''}) on ${resource}. Make sure it is not the internet.`;
 }
 

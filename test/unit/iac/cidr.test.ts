@@ -60,7 +60,7 @@ describe('CIDR parsing (through src/core/network/ip.ts)', () => {
     assert.equal(isPrivateCidr('fd00::/8'), true);
     assert.equal(isPrivateCidr('2001:db8::/32'), false);
   });
-  it('an invalid CIDR in Terraform is an unresolved source with a problem, not a finding', () => {
+  it('an invalid CIDR in Terraform is an unresolved source reported once, by EL010 (no problem, no exposure finding)', () => {
     const text = `resource "aws_security_group" "a" {
   description = "a"
   ingress {
@@ -75,13 +75,13 @@ describe('CIDR parsing (through src/core/network/ip.ts)', () => {
     const r = analyzeText('main.tf', text);
     const rule = r.model.rules.find((x) => x.direction === 'ingress')!;
     assert.deepEqual(rule.sources.map((s) => s.kind), ['unresolved', 'unresolved']);
-    assert.equal(r.findings.filter((f) => /^EL00[1-5]$/.test(f.ruleId) && f.severity !== 'info').length, 0);
-    const probs = r.problems.filter((p) => /not a valid CIDR/.test(p.message));
-    assert.equal(probs.length, 2);
-    assert.match(probs[0].message, /300\.1\.1\.1\/0/);
-    assert.equal(probs[0].range?.start.line, 7);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.findings.map((f) => f.ruleId), ['EL010', 'EL010']);
+    assert.match(r.findings[0].message, /'300\.1\.1\.1\/0' .*not a valid CIDR: octet 300 is over 255/);
+    assert.equal(r.findings[0].range.start.line, 7);
+    assert.match(r.findings[1].message, /prefix \/40 is not between \/0 and \/32/);
   });
-  it('an invalid CIDR in CloudFormation is an unresolved source with a problem', () => {
+  it('an invalid CIDR in CloudFormation is an unresolved source reported by EL010', () => {
     const text = `Resources:
   G:
     Type: AWS::EC2::SecurityGroup
@@ -97,7 +97,11 @@ describe('CIDR parsing (through src/core/network/ip.ts)', () => {
     const r = analyzeText('t.yaml', text);
     const rule = r.model.rules.find((x) => x.direction === 'ingress')!;
     assert.equal(rule.sources[0].kind, 'unresolved');
-    assert.ok(r.problems.some((p) => /300\.1\.1\.1\/0.*not a valid CIDR/.test(p.message) && p.range?.start.line === 9));
-    assert.equal(r.findings.filter((f) => f.ruleId === 'EL001' && f.severity !== 'info').length, 0);
+    assert.deepEqual(r.problems, []);
+    const [f, ...rest] = r.findings.filter((x) => x.ruleId !== 'EL006'); // EL006: the default egress
+    assert.equal(rest.length, 0);
+    assert.equal(f.ruleId, 'EL010');
+    assert.match(f.message, /'300\.1\.1\.1\/0' on G is not a valid CIDR/);
+    assert.equal(f.range.start.line, 9);
   });
 });

@@ -2,7 +2,7 @@
 // place a CIDR is written, Terraform and CloudFormation, with the literal's exact range.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeFiles, type Finding } from '../../../src/core/iac';
+import { analyzeFiles, analyzeText, type Finding } from '../../../src/core/iac';
 import { findingsOf, ready } from './check';
 
 before(async () => {
@@ -276,6 +276,14 @@ ${resources}`;
 });
 
 describe('how the other rules read such CIDRs', () => {
+  it('a malformed literal is reported once, by EL010 (no "invalid source" info from EL001/EL002, no problem)', () => {
+    const ssh = sg(ingress('["10.0.0.0/33"]'));
+    const all = sg(ingress('["300.1.1.1/0"]').replace('"tcp"', '"-1"').replace(/= 22/g, '= 0')).replace('"a" {', '"b" {');
+    const r = analyzeText('main.tf', ssh + all);
+    assert.deepEqual(r.findings.map((x) => `${x.ruleId} ${x.resource}`), ['EL010 aws_security_group.a', 'EL010 aws_security_group.b']);
+    assert.deepEqual(r.problems, []); // not a second diagnostic at the same place
+  });
+
   it('host bits are read as EC2 clears them: 203.0.113.7/0 is the whole internet (EL001), 10.0.0.5/8 a /8 (EL005)', () => {
     const world = findingsOf('main.tf', sg(ingress('["203.0.113.7/0"]')));
     assert.deepEqual(world.map((x) => `${x.ruleId} ${x.severity}`).sort(), ['EL001 high', 'EL010 medium']);

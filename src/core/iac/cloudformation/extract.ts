@@ -9,7 +9,7 @@
  * The rest is 'unresolved' with the reason.
  */
 import type { SourceRange } from '../../model/flows';
-import { invalidSourceProblems, literalCidrSource, normaliseProtocol, parseIgnoreComment } from '../common';
+import { literalCidrSource, normaliseProtocol, parseIgnoreComment } from '../common';
 import type { IacModel, NetworkElement, RuleSource, SecurityGroupModel, SgRule, Suppression } from '../model';
 import { emptyModel } from '../model';
 import { objEntry, objGet, rangeContains, type ObjEntry, type Val } from '../value';
@@ -472,6 +472,5 @@ export function extractCloudFormation(file: string, text: string | CfnText): Iac
     g.ruleIds.push(id);
   }
   model.suppressions.push(...suppressions(ctx, parsed, resources));
-  invalidSourceProblems(model);
   return model;
 }

@@ -7,7 +7,7 @@
  * cost rule needs. Pure: the caller hands in parsed files.
  */
 import type { SourceRange } from '../../model/flows';
-import { invalidSourceProblems, literalCidrSource, normaliseProtocol, parseIgnoreComment, splitComma, subRange } from '../common';
+import { literalCidrSource, normaliseProtocol, parseIgnoreComment, splitComma, subRange } from '../common';
 import type { IacModel, NetworkElement, RuleOrigin, RuleSource, SecurityGroupModel, SgRule, SourceKind, Suppression } from '../model';
 import { emptyModel } from '../model';
 import { objGet, comparePos, rangeContains, type Val } from '../value';
@@ -712,7 +712,6 @@ export function extractTerraform(files: TfFileInput[]): IacModel {
     model.suppressions.push(...(isTfJsonFile(f.hcl) ? jsonSuppressions(f.path, f.hcl) : terraformSuppressions(f.path, f.hcl)));
   }
   attachStandalone(model);
-  invalidSourceProblems(model);
   return model;
 }
 
