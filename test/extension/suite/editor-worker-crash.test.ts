@@ -19,8 +19,8 @@ describe('editor: analysis worker crash', () => {
     assert.match(err.message, /analysis worker stopped.*Refresh/);
     await vscode.commands.executeCommand('egressLens.refresh');
     const after = await waitFor(() => a.state.analysis, (x) => !!x && x.flows.length > 0, { timeoutMs: 60_000, message: 'Refresh to load the flow data again' });
-    assert.equal(after.flows.length, before.flows.length);
-    assert.equal(after.totals.costUsd.toFixed(6), before.totals.costUsd.toFixed(6));
+    assert.equal(after!.flows.length, before.flows.length);
+    assert.equal(after!.totals.costUsd.toFixed(6), before.totals.costUsd.toFixed(6));
     assert.ok(!a.state.errors.some((e) => e.source === 'analysis'), 'the crash error is cleared once the data is back');
   });
 });
