@@ -40,7 +40,7 @@ export function ruleDocMarkdown(r: RuleDefinition): string {
     '',
     `- Change the severity: \`egress-lens scan --severity ${r.id}=low\` (or the \`egressLens.rules.severity\` setting).`,
     `- Turn it off: \`egress-lens scan --disable ${r.id}\`.`,
-    `- Suppress one place, with a reason shown in the report: \`# egress-lens:ignore ${r.id} <reason>\` on the line above the block (or inside it) in Terraform; in CloudFormation add to the resource`,
+    `- Suppress one place, with a reason shown in the report: \`# egress-lens:ignore ${r.id} <reason>\` on the line above the block (or inside it) in Terraform; in Terraform JSON (\`.tf.json\`, no comments) a property \`"//": "egress-lens:ignore ${r.id} <reason>"\` inside the resource (or the rule block); in CloudFormation add to the resource`,
     '',
     '```yaml',
     '    Metadata:',
