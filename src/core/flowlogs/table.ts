@@ -217,13 +217,20 @@ export class FlowTable {
     return this.ctxNull[id] ?? 0;
   }
 
-  /** Field-wise coalesce of two contexts (slow path, rare): the first non-null value wins. */
+  /**
+   * Field-wise merge of two contexts (slow path, rare): a null is filled, and of two different
+   * values the smaller is kept, so the result does not depend on which came first.
+   */
   mergeCtx(a: number, b: number): number {
     if (a === 0) return b;
     if (b === 0 || a === b) return a;
     const x = this.ctxs.get(a).split(' ');
     const y = this.ctxs.get(b).split(' ');
-    const z = x.map((v, i) => (v === '-' && y[i] !== undefined ? y[i] : v));
+    const z = x.map((v, i) => {
+      const w = y[i];
+      if (w === undefined || w === '-') return v;
+      return v === '-' || w < v ? w : v;
+    });
     const id = this.ctxs.internString(z.join(' '));
     if (id >= this.ctxNull.length) this.ctxNull[id] = nullMaskOf(z);
     return id;
@@ -314,6 +321,7 @@ export class FlowTable {
 
   serialize(): SerializedTable {
     if (this.parts.length) this.flatten();
+    if (this.stale) this.rebuildSlots(); // the receiver may adopt these slots as they are
     const n = this.count;
     const list = (it: Interner) => Array.from({ length: it.size }, (_, i) => it.get(i + 1));
     return {
@@ -545,7 +553,7 @@ export class FlowTable {
       const ctx = mc[K2[o2 + R_CTX]];
       const mine = K[o + R_CTX];
       if (mine === 0) K[o + R_CTX] = ctx;
-      else if (ctx !== 0 && ctx !== mine && this.ctxNullMask(mine) !== 0) K[o + R_CTX] = this.mergeCtx(mine, ctx);
+      else if (ctx !== 0 && ctx !== mine) K[o + R_CTX] = this.mergeCtx(mine, ctx);
     }
   }
 }

@@ -63,7 +63,8 @@ const sorted = (x: FlowAggregate[]) => x.map(keyOf).sort();
 test('key-partitioned workers (2 and 3) and any file order give exactly the one-thread result', async () => {
   const files: string[] = [];
   for (let f = 0; f < 4; f++) {
-    const rows = records(f + 1, 6000);
+    // 20k records a file: each worker forwards more than one 8192-row batch while still reading.
+    const rows = records(f + 1, 20000);
     rows.splice(50 * (f + 1), 0, `bad line ${f}`);
     const text = [FIELDS.join(' '), ...rows].join('\n') + '\n';
     const p = join(dir, `p/part-${f}.log${f === 2 ? '.gz' : ''}`);
@@ -72,7 +73,7 @@ test('key-partitioned workers (2 and 3) and any file order give exactly the one-
     files.push(p);
   }
   const one = await aggregateFiles(files, { workers: 1 });
-  assert.ok(one.aggregates.length > 1000, `groups: ${one.aggregates.length}`);
+  assert.ok(one.aggregates.length > 3000, `groups: ${one.aggregates.length}`);
   assert.ok(one.aggregates.some((a) => a.srcaddr.includes(':')), 'some IPv6 groups');
   // File order changes which record of a group comes first: same result.
   const reversed = await aggregateFiles([...files].reverse(), { workers: 1 });
@@ -160,4 +161,39 @@ test('cancelling partitioned workers rejects with the reason and stops them', as
   const run = aggregateFiles(files, { workers: 2, signal: ac.signal });
   setTimeout(() => ac.abort(new Error('stop')), 20); // workers take longer than this to start
   await assert.rejects(run, /stop/);
+});
+
+test('serialize() after appendDisjoint gives slots that find every group', () => {
+  const a = new FlowTable();
+  a.ifaces.internString('eni-a'); // id 1 in both tables
+  for (let i = 0; i < 100; i++) a.find(1, i, 2, 443, 6 * 4 + 1);
+  const b = new FlowTable();
+  b.ifaces.internString('eni-a');
+  for (let i = 100; i < 200; i++) b.find(1, i, 2, 443, 6 * 4 + 1);
+  a.appendDisjoint(b.serialize());
+  const c = new FlowTable();
+  assert.ok(c.adopt(a.serialize()));
+  c.find(1, 150, 2, 443, 6 * 4 + 1);
+  assert.equal(c.inserted, false, 'an appended group is found, not inserted again');
+  assert.equal(c.count, 200);
+});
+
+test('context values that disagree within a group merge the same way in any order', () => {
+  const h = 'version interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status instance-id pkt-dst-aws-service';
+  const l1 = '5 eni-1 10.0.0.1 52.94.1.1 40000 443 6 1 100 1700000000 1700000060 ACCEPT OK i-bbb S3';
+  const l2 = '5 eni-1 10.0.0.1 52.94.1.1 40000 443 6 1 100 1700000060 1700000120 ACCEPT OK i-aaa -';
+  const rows = (order: string[]) => {
+    const t = new FlowTable();
+    for (const [k, l] of order.entries()) {
+      const e = new FlowEngine({ fields: h.split(' ') });
+      e.addLine(l, 'x', k + 1);
+      t.merge(e.table.serialize());
+    }
+    return t.toArray();
+  };
+  const a = rows([l1, l2]);
+  const b = rows([l2, l1]);
+  assert.deepEqual(a, b);
+  assert.equal(a[0].instanceId, 'i-aaa', 'the smaller of two values');
+  assert.equal(a[0].pktDstAwsService, 'S3', 'a null is filled');
 });
