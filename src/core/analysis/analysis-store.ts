@@ -21,8 +21,14 @@ export interface FlowLoadSummary {
   files: number;
   /** Span of the records read (Unix seconds), null when none. */
   window: { start: number; end: number } | null;
-  /** Distinct 7-tuple groups this source holds now. */
+  /** Distinct 7-tuple groups this load read. */
   aggregates: number;
+  /**
+   * Whether they became the source's aggregates. False when the source changed after this load
+   * started — a later load of it finished first, or it was removed or given other aggregates —
+   * so this older result was dropped (it must not bring back what was removed or replaced).
+   */
+  applied: boolean;
 }
 
 /** The fields of a labelled flow the editor reads (EditorFlow), copied in a fixed order. */
@@ -64,20 +70,36 @@ export function forEditor(a: EditorAnalysis): EditorAnalysis {
 export class AnalysisStore {
   private readonly bySource = new Map<string, FlowAggregate[]>();
   private inventory: Inventory | undefined;
+  /** Every change to a source (a load when it starts, a put, a removal) takes the next number. */
+  private seq = 0;
+  /** Per source: the number of the change that decided its current aggregates (kept after removal). */
+  private readonly changed = new Map<string, number>();
 
-  /** Reads flow-log files; on success they replace the source's aggregates (a failed or cancelled load changes nothing). */
+  /**
+   * Reads flow-log files; on success they replace the source's aggregates (a failed or cancelled
+   * load changes nothing), unless the source changed after this load started (`applied: false`):
+   * a removal or put while it ran, or a later load that finished first, wins.
+   */
   async loadFiles(sourceId: string, paths: string[], opts: LoadFlowOptions = {}): Promise<FlowLoadSummary> {
+    const ticket = ++this.seq;
     const r = await loadFlowFiles(paths, opts);
-    this.bySource.set(sourceId, r.aggregates);
-    return { counts: r.counts, skipped: r.skipped, errors: r.errors, files: r.files, window: r.window ?? null, aggregates: r.aggregates.length };
+    const applied = (this.changed.get(sourceId) ?? 0) < ticket;
+    if (applied) {
+      this.bySource.set(sourceId, r.aggregates);
+      this.changed.set(sourceId, ticket);
+    }
+    return { counts: r.counts, skipped: r.skipped, errors: r.errors, files: r.files, window: r.window ?? null, aggregates: r.aggregates.length, applied };
   }
 
-  /** Aggregates read elsewhere (CloudWatch, on the caller's thread) replace the source's. */
+  /** Aggregates read elsewhere (CloudWatch, on the caller's thread) replace the source's (loads still running for it are dropped). */
   putAggregates(sourceId: string, aggregates: FlowAggregate[]): void {
     this.bySource.set(sourceId, aggregates);
+    this.changed.set(sourceId, ++this.seq);
   }
 
+  /** Drops the source; a load of it still running is dropped too when it ends. */
   removeSource(sourceId: string): boolean {
+    this.changed.set(sourceId, ++this.seq);
     return this.bySource.delete(sourceId);
   }
 

@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalysisHost, AnalysisWorkerError } from '../../../src/core/analysis/analysis-host';
-import { forEditor } from '../../../src/core/analysis/analysis-store';
+import { forEditor, type FlowLoadSummary } from '../../../src/core/analysis/analysis-store';
 import { analyze, loadFlowFiles, loadInventoryPath } from '../../../src/core/analysis/editor-load';
 import type { Progress } from '../../../src/core/model/flows';
 
@@ -42,7 +42,7 @@ test('worker and in-process hosts give the in-process analyze() result; summarie
       assert.equal(host.mode, mode);
       const progress: Progress[] = [];
       const summary = await host.loadFiles('files:demo', [flowDir], { onProgress: (p) => progress.push(p) });
-      assert.deepEqual(summary, { counts: direct.counts, skipped: direct.skipped, errors: direct.errors, files: direct.files, window: direct.window, aggregates: direct.aggregates.length });
+      assert.deepEqual(summary, { counts: direct.counts, skipped: direct.skipped, errors: direct.errors, files: direct.files, window: direct.window, aggregates: direct.aggregates.length, applied: true });
       assert.ok(progress.length > 0 && progress.at(-1)!.records > 0, `${mode}: progress reported`);
       const loadedInv = await host.loadInventory(invDir);
       assert.deepEqual({ ...loadedInv, inventory: { ...loadedInv.inventory, fetchedAt: '' } }, { ...inv, inventory: { ...inv.inventory, fetchedAt: '' } });
@@ -142,5 +142,49 @@ test('a worker that dies (out of memory) rejects what was pending with a clear e
     assert.deepEqual(await host.analyze(), forEditor(analyze(direct.aggregates, inv.inventory)));
   } finally {
     await host.dispose();
+  }
+});
+
+test('a source removed while a load of it runs stays removed; of two loads of one source the later-started wins', async () => {
+  const dir = manyFiles(20);
+  const direct = await loadFlowFiles([flowDir]);
+  try {
+    for (const mode of ['worker', 'in-process'] as const) {
+      const host = new AnalysisHost({ mode });
+      try {
+        // Removed while loading: the load's result must not bring the source back.
+        let removed: Promise<boolean> | undefined;
+        const summary = await host.loadFiles('files:x', [dir], { onProgress: () => void (removed ??= host.removeSource('files:x')) });
+        assert.ok(removed, `${mode}: the removal was sent while the load ran`);
+        assert.equal(await removed, false, `${mode}: nothing to remove yet`);
+        assert.equal(summary.applied, false, `${mode}: the load says it was dropped`);
+        assert.ok(summary.counts.lines > 0);
+        assert.equal((await host.analyze()).flows.length, 0, `${mode}: the removed source did not come back`);
+
+        // A (slow) starts first, B (one folder) while A runs and ends first: B's data stays.
+        const order: string[] = [];
+        let b: Promise<FlowLoadSummary> | undefined;
+        const a = host.loadFiles('files:y', [dir], { onProgress: () => void (b ??= host.loadFiles('files:y', [flowDir]).finally(() => order.push('b'))) }).finally(() => order.push('a'));
+        const [sa, sb] = await Promise.all([a, (async () => { while (!b) await new Promise((r) => setTimeout(r, 5)); return b; })()]);
+        assert.deepEqual(order, ['b', 'a'], `${mode}: the later load ended first (the case under test)`);
+        assert.equal(sb.applied, true);
+        assert.equal(sa.applied, false, `${mode}: the older load, ending last, is dropped`);
+        assert.deepEqual(await host.analyze(), forEditor(analyze(direct.aggregates, undefined)), `${mode}: the later load's data is analysed`);
+
+        // A put while a load runs wins too.
+        let put: Promise<void> | undefined;
+        const sc = await host.loadFiles('files:y', [dir], { onProgress: () => void (put ??= host.putAggregates('files:y', [])) });
+        await put;
+        assert.equal(sc.applied, false);
+        assert.equal((await host.analyze()).flows.length, 0, `${mode}: the put aggregates (none) are what is analysed`);
+        // With nothing else going on, a load applies.
+        assert.equal((await host.loadFiles('files:y', [flowDir])).applied, true);
+        assert.equal((await host.analyze()).flows.length, forEditor(analyze(direct.aggregates, undefined)).flows.length);
+      } finally {
+        await host.dispose();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
