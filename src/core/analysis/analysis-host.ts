@@ -9,8 +9,9 @@
  * - Cancellation: aborting a load's signal posts `cancel`; the worker aborts the engine's signal
  *   and the promise rejects with the signal's reason. A load that finished first still counts.
  * - A crash (uncaught error, out of memory, exit) rejects every pending request with an
- *   AnalysisWorkerError and calls `onCrash`: the aggregates it held are gone; the next request
- *   starts a new worker (given the last inventory again).
+ *   AnalysisWorkerError and calls `onCrash`: the aggregates it held are gone (`crashes` counts
+ *   these, so a caller can tell a reply that came just before one); the next request starts a new
+ *   worker, given the last inventory the old one took.
  * - No worker script (neither dist/analysis-worker.js beside this bundle nor the .ts source under
  *   tsx): the same AnalysisStore runs on this thread (`mode === 'in-process'`).
  */
@@ -83,8 +84,17 @@ export class AnalysisHost {
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
   private disposed = false;
-  /** Sent again to a restarted worker. */
+  /** Sent again to a restarted worker: the last inventory a worker took (set or loaded without error). */
   private inventory?: Inventory;
+  private crashCount = 0;
+
+  /**
+   * How many times the worker stopped unexpectedly. Callers take it before a request and compare
+   * after the reply: a different count means the data the reply describes is gone with that worker.
+   */
+  get crashes(): number {
+    return this.crashCount;
+  }
 
   constructor(private readonly opts: AnalysisHostOptions = {}) {
     const mode = opts.mode ?? 'auto';
@@ -120,11 +130,14 @@ export class AnalysisHost {
     return r;
   }
 
-  /** An inventory from elsewhere (the EC2 API) for the analysis. */
+  /**
+   * An inventory from elsewhere (the EC2 API) for the analysis. Kept for a restarted worker only
+   * once the worker took it: when the request fails (a crash), the last one taken stays.
+   */
   async setInventory(inventory: Inventory | undefined): Promise<void> {
+    if (this.local) this.local.setInventory(inventory);
+    else await this.request({ type: 'setInventory', inventory });
     this.inventory = inventory;
-    if (this.local) return this.local.setInventory(inventory);
-    await this.request({ type: 'setInventory', inventory });
   }
 
   /** Every source's aggregates with the inventory → the EditorAnalysis (flows as EditorFlow). */
@@ -168,6 +181,7 @@ export class AnalysisHost {
     w.on('exit', (code) => {
       if (this.worker !== w) return; // disposed: already settled
       this.worker = undefined;
+      this.crashCount++;
       const err = new AnalysisWorkerError(`analysis worker stopped: ${failure ? failure.message : `exit code ${code}`}`);
       this.failAll(err);
       this.opts.onCrash?.(err);

@@ -188,3 +188,34 @@ test('a source removed while a load of it runs stays removed; of two loads of on
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an inventory the worker never took (it crashed first) is not given to the next worker; crashes are counted', async () => {
+  const inv = await loadInventoryPath(invDir);
+  const direct = await loadFlowFiles([flowDir]);
+  const host = new AnalysisHost({ mode: 'worker', resourceLimits: { maxOldGenerationSizeMb: 64 } });
+  try {
+    assert.equal(host.crashes, 0);
+    await host.setInventory(inv.inventory);
+    const big = Array.from({ length: 400_000 }, (_, i) => ({ ...direct.aggregates[i % direct.aggregates.length], srcport: i }));
+    const put = host.putAggregates('cloudwatch:big', big);
+    // Queued behind the put that takes the worker down: it fails, so the caller keeps the old inventory…
+    const set = host.setInventory({ ...inv.inventory, networkInterfaces: [], securityGroups: [] });
+    await assert.rejects(put, AnalysisWorkerError);
+    await assert.rejects(set, AnalysisWorkerError);
+    assert.equal(host.crashes, 1);
+    // …and so does the new worker.
+    await host.loadFiles('files:demo', [flowDir]);
+    assert.deepEqual(await host.analyze(), forEditor(analyze(direct.aggregates, inv.inventory)));
+
+    // A result that arrived before a crash: a count taken before the request tells the caller the data is gone.
+    const before = host.crashes;
+    const summary = await host.loadFiles('files:demo', [flowDir]);
+    assert.equal(summary.applied, true);
+    assert.ok(await host.terminateWorker());
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(host.crashes, before + 1);
+    assert.equal((await host.analyze()).flows.length, 0, 'the new worker holds no flows');
+  } finally {
+    await host.dispose();
+  }
+});
