@@ -79,6 +79,22 @@ export class DataService implements vscode.Disposable {
   /** Refresh was run (trusted): whatever reads AWS on its own (CloudFormation stacks) reads again. */
   readonly onDidRefresh = this.refreshEmitter.event;
 
+  /**
+   * Tests: awaited when a reply (a load's, the analysis) has arrived and before it is applied, so a
+   * test can crash the worker in that gap.
+   */
+  beforeApplyForTest?: (what: 'files' | 'cloudwatch' | 'analysis') => Promise<void>;
+
+  /**
+   * The worker stopped since `crashes` was read (a reply came just before the crash): what the
+   * reply describes went with it, and onWorkerCrash has already cleared the views. Logs the drop.
+   */
+  private lostInCrash(host: AnalysisHost, crashes: number, event: string, detail: Record<string, unknown>): boolean {
+    if (host.crashes === crashes) return false;
+    this.log.warn(event, { ...detail, reason: 'the analysis worker stopped after the reply; run Refresh to load it again' });
+    return true;
+  }
+
   /** Tests: ends the analysis worker as a crash would. False when none is running. */
   async crashWorkerForTest(): Promise<boolean> {
     return this.hostP ? (await this.hostP).terminateWorker() : false;
@@ -145,8 +161,11 @@ export class DataService implements vscode.Disposable {
     if (win.problem) this.log.warn('settings.window', { problem: win.problem });
     const id = `files:${name}`;
     const t0 = Date.now();
+    // A crash after the reply but before it is applied takes the aggregates along: compared below.
+    let crashes = 0;
     const result = await this.withProgress(`Reading flow logs (${name})`, 'flowlogs', async (signal, report) => {
       const host = await this.host();
+      crashes = host.crashes;
       return host.loadFiles(id, paths, {
         fields: this.settingsFields(),
         window: win.spec.kind === 'auto' ? undefined : resolveWindow(win.spec, Date.now() / 1000),
@@ -155,6 +174,13 @@ export class DataService implements vscode.Disposable {
       });
     }, opts.signal);
     if (!result) return false;
+    const host = await this.host();
+    await this.beforeApplyForTest?.('files');
+    if (!result.applied) {
+      // A later load of this source (or its removal) came first and is what the worker holds.
+      this.log.info('flowlogs.superseded', { source: name, files: result.files });
+      return false;
+    }
     const summary: FlowSourceSummary = {
       id,
       kind: 'files',
@@ -169,6 +195,8 @@ export class DataService implements vscode.Disposable {
     this.log.info('flowlogs.loaded', { source: name, files: result.files, ...result.counts, aggregates: result.aggregates, ms: Date.now() - t0 });
     for (const e of result.errors) this.log.warn('flowlogs.error', { file: e.file, message: e.message });
     this.loaded = [...this.loaded.filter((l) => !(l.kind === 'files' && l.label === name)), { kind: 'files', paths, label: name }];
+    // Listed for Refresh above, but not shown: the worker that read it is gone.
+    if (this.lostInCrash(host, crashes, 'flowlogs.dropped', { source: name })) return false;
     this.replaceSource(summary);
     if (result.counts.parsed === 0 && result.counts.lines === 0 && !result.errors.length) {
       void vscode.window.showWarningMessage(`Egress Lens: no flow-log records found in ${name}.`);
@@ -251,9 +279,17 @@ export class DataService implements vscode.Disposable {
     };
     this.log.info('cloudwatch.loaded', { logGroup: group, ...result.counts, ms: Date.now() - t0 });
     // Read here (network), analysed there: the worker takes a copy of the aggregates.
-    const handed = await this.withProgress(`Handing ${group} to the analysis`, 'aws', async () => (await this.host()).putAggregates(summary.id, result.aggregates).then(() => true));
+    let crashes = 0;
+    const handed = await this.withProgress(`Handing ${group} to the analysis`, 'aws', async () => {
+      const host = await this.host();
+      crashes = host.crashes;
+      return host.putAggregates(summary.id, result.aggregates).then(() => true);
+    });
     if (!handed) return false;
+    const host = await this.host();
+    await this.beforeApplyForTest?.('cloudwatch');
     this.loaded = [...this.loaded.filter((l) => !(l.kind === 'cloudwatch' && l.logGroup === group)), { kind: 'cloudwatch', logGroup: group }];
+    if (this.lostInCrash(host, crashes, 'cloudwatch.dropped', { logGroup: group })) return false;
     this.replaceSource(summary);
     if (!this.state.inventory || this.inventoryFromAws) {
       const inv = await this.withProgress('Reading EC2 inventory', 'aws', async (signal) => {
@@ -307,12 +343,16 @@ export class DataService implements vscode.Disposable {
     this.beginBusy();
     try {
       const host = await this.host();
+      const crashes = host.crashes;
       const t0 = Date.now();
       const analysis = await host.analyze({
         prices: settings.prices,
         privateCidrs: settings.privateCidrs,
         window: win.spec.kind === 'absolute' ? { start: win.spec.start, end: win.spec.end } : undefined,
       });
+      await this.beforeApplyForTest?.('analysis');
+      // Computed from aggregates a crash has since dropped: the views stay cleared.
+      if (this.lostInCrash(host, crashes, 'analysis.dropped', { flows: analysis.flows.length })) return;
       this.log.info('analysis.done', { flows: analysis.flows.length, groups: Object.keys(analysis.groups).length, costUsd: +analysis.totals.costUsd.toFixed(4), ms: Date.now() - t0, thread: host.mode });
       this.state.clearErrors('settings');
       this.state.clearErrors('analysis'); // an earlier failure or crash is over
