@@ -112,6 +112,8 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
   }
   const unique = [...new Set(found)];
   const sources: SourceText[] = [];
+  /** Files read as CloudFormation templates (relative): the only ones a stack can be bound to. */
+  const templates = new Set<string>();
   const states: TerraformStateInput[] = [...(opts.terraformStates ?? [])];
   const stacks: StackResourcesInput[] = [...(opts.stackResources ?? [])];
   const maxBytes = opts.maxFileBytes ?? 10 * 1024 * 1024;
@@ -151,6 +153,7 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
     if (/\.tfstate$/i.test(abs)) continue;
     const kind = detectIacKind(rel, text);
     if (kind) sources.push({ path: rel, text });
+    if (kind === 'cloudformation') templates.add(rel);
   }
   const result = analyzeFiles(sources, opts.rules ? { rules: opts.rules } : {});
   // A .tf named explicitly: report its findings only (siblings were read for resolution).
@@ -167,6 +170,11 @@ export async function scanPaths(paths: string[], opts: ScanOptions = {}): Promis
       const binding = { template: relativePath(cwd, path.resolve(cwd, b.template)), stack: b.stack };
       if (!analysed.has(binding.template)) {
         errors.push({ file: binding.template, message: `stack ${b.stack} is configured for this file, but it is not a CloudFormation template among the scanned files` });
+        continue;
+      }
+      if (!templates.has(binding.template)) {
+        // Terraform (.tf, .tfvars and their JSON forms): nothing of a stack can link to it, so no AWS call.
+        errors.push({ file: binding.template, message: `stack ${b.stack} is configured for this file, but it is not a CloudFormation template (it is read as Terraform)` });
         continue;
       }
       if (!fetched.has(b.stack)) fetched.set(b.stack, opts.fetchStackResources(b.stack, opts.signal));

@@ -139,15 +139,16 @@ describe('scanPaths', () => {
       links: true,
       stackBindings: [
         { template: `${WS}/cfn/template.yaml`, stack: 'app-prod' },
-        { template: `${WS}/tf/main.tf`, stack: 'app-prod' },
+        // A stack of its own, so only a fetch skipped for it (not de-duplication) keeps `asked` to one.
+        { template: `${WS}/tf/main.tf`, stack: 'tf-stack' },
         { template: `${WS}/cfn/stack-resources.json`, stack: 'other' },
       ],
       fetchStackResources: async (name) => (asked.push(name), [{ LogicalResourceId: 'Db', PhysicalResourceId: 'sg-0stack', ResourceType: 'AWS::EC2::SecurityGroup' }]),
     });
-    assert.deepEqual(asked, ['app-prod'], 'one call per stack; none for a file that is not a template');
+    assert.deepEqual(asked, ['app-prod'], 'one call per stack; none for a file that is not a template (main.tf, bound to tf-stack)');
     assert.deepEqual(r.links.filter((l) => l.method === 'cloudformation-stack').map((l) => `${l.address}=${l.deployedId} ${l.source}`), ['Db=sg-0stack stack:app-prod']);
     assert.deepEqual(r.errors.filter((e) => /stack/.test(e.message)), [
-      { file: `${WS}/tf/main.tf`, message: 'stack app-prod is configured for this file, but it has no AWS::EC2::SecurityGroup resources to link' },
+      { file: `${WS}/tf/main.tf`, message: 'stack tf-stack is configured for this file, but it is not a CloudFormation template (it is read as Terraform)' },
       { file: `${WS}/cfn/stack-resources.json`, message: 'stack other is configured for this file, but it is not a CloudFormation template among the scanned files' },
     ]);
     await assert.rejects(scanPaths([WS], { stackBindings: [{ template: `${WS}/cfn/template.yaml`, stack: 'x' }] }), /stackBindings given without fetchStackResources/);
