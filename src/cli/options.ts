@@ -1,4 +1,5 @@
 // Flag values shared by the commands, parsed one way everywhere (errors name the flag).
+import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './command';
 import { isKnownField, parseFieldList } from '../core/flowlogs';
@@ -49,17 +50,22 @@ export const FLOW_REQUIRED_FIELDS = ['srcaddr', 'dstaddr', 'srcport', 'dstport',
 /**
  * `--cfn-stack TEMPLATE=STACK` (repeatable): a template file bound to the stack deployed from it.
  * The last '=' splits, so a template path may contain '='. Paths stay as given (relative to the
- * working directory); the same template twice is an error.
+ * working directory `cwd`); the same template twice is an error however its path is written
+ * (`t.yaml`, `./t.yaml`, absolute: compared resolved against `cwd`), as one template has one stack.
  */
-export function parseCfnStackFlags(values: string[] | undefined): { template: string; stack: string }[] {
+export function parseCfnStackFlags(values: string[] | undefined, cwd: string): { template: string; stack: string }[] {
   const out: { template: string; stack: string }[] = [];
+  const seen = new Map<string, string>();
   for (const v of values ?? []) {
     const i = v.lastIndexOf('=');
     const template = i > 0 ? v.slice(0, i).trim() : '';
     const stack = i > 0 ? v.slice(i + 1).trim() : '';
     if (!template || !stack) throw new UsageError(`--cfn-stack: expected TEMPLATE=STACK (e.g. infra/app.yaml=app-prod), got '${v}'`);
     if (!isStackName(stack)) throw new UsageError(`--cfn-stack ${v}: '${stack}' is not a CloudFormation stack name (letters, digits and '-', starting with a letter) or stack ARN`);
-    if (out.some((b) => b.template === template)) throw new UsageError(`--cfn-stack: ${template} is bound to a stack twice`);
+    const abs = path.resolve(cwd, template);
+    const earlier = seen.get(abs);
+    if (earlier !== undefined) throw new UsageError(`--cfn-stack: ${template} is bound to a stack twice${earlier === template ? '' : ` (also as ${earlier})`}`);
+    seen.set(abs, template);
     out.push({ template, stack });
   }
   return out;

@@ -66,7 +66,7 @@ interface ReportOptions {
   aws: { profile?: string; region?: string; endpointUrl?: string };
 }
 
-function parse(argv: string[]): ReportOptions {
+function parse(argv: string[], cwd: string): ReportOptions {
   const parsed = parseFlags(argv, {
     format: { type: 'string' },
     out: { type: 'string' },
@@ -98,7 +98,7 @@ function parse(argv: string[]): ReportOptions {
     flowlogs: v.flowlogs,
     failOn: v['fail-on'] as Severity | undefined,
     flowArgs,
-    stacks: parseCfnStackFlags(v['cfn-stack']),
+    stacks: parseCfnStackFlags(v['cfn-stack'], cwd),
     aws: { profile: v.profile, region: v.region, endpointUrl: v['endpoint-url'] },
   };
 }
@@ -151,7 +151,7 @@ export const reportCommand: Command = {
   summary: 'exposure findings and egress cost of a workspace, as Markdown or HTML',
   help: HELP,
   async run(argv, io) {
-    const o = parse(argv);
+    const o = parse(argv, io.cwd);
     const run = await runReport(o, io.cwd, io.env);
     const title = `Egress Lens report — ${path.basename(path.resolve(io.cwd, o.workspace))}`;
     let text: string;

@@ -217,7 +217,7 @@ export const scanCommand: Command = {
       if (loaded.errors.length && !loaded.files.length) throw new InputError(`--inventory: ${loaded.errors.map((e) => `${e.file}: ${e.message}`).join('; ')}`);
       inventory = loaded.inventory;
     }
-    const stacks = stackOptions(parseCfnStackFlags(v['cfn-stack']), { profile: v.profile, region: v.region, endpointUrl: v['endpoint-url'] }, io);
+    const stacks = stackOptions(parseCfnStackFlags(v['cfn-stack'], io.cwd), { profile: v.profile, region: v.region, endpointUrl: v['endpoint-url'] }, io);
     if (stacks.stackBindings && v['no-links']) throw new UsageError('--cfn-stack links groups to deployed ids; it cannot go with --no-links');
     const result = await scanPaths(parsed.positionals, { cwd: io.cwd, rules: ruleOptions, links: !v['no-links'], ...(inventory ? { inventory } : {}), ...stacks });
     if (v['hide-suppressed']) result.findings = result.findings.filter((f) => !f.suppressed);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
-import { parseFieldsFlag, parseTimeFlag } from '../../../src/cli/options';
+import { parseCfnStackFlags, parseFieldsFlag, parseTimeFlag } from '../../../src/cli/options';
 import { UsageError } from '../../../src/cli/command';
 
 const root = join(__dirname, '..', '..', '..');
@@ -23,6 +23,28 @@ test('time flags take ISO 8601 or Unix seconds, and name the flag when wrong', (
   assert.equal(parseTimeFlag('--start', '1795168800'), 1795168800);
   assert.equal(parseTimeFlag('--end', undefined), undefined);
   assert.throws(() => parseTimeFlag('--end', 'yesterday'), (e: Error) => e instanceof UsageError && /--end 'yesterday'/.test(e.message));
+});
+
+test('--cfn-stack: one template bound twice is found however its path is written (resolved against the working directory)', async () => {
+  const twice = (a: string, b: string, cwd = '/work/infra') => assert.throws(() => parseCfnStackFlags([`${a}=app-a`, `${b}=app-b`], cwd), (e: Error) => e instanceof UsageError && e.message === `--cfn-stack: ${b} is bound to a stack twice (also as ${a})`);
+  twice('t.yaml', './t.yaml');
+  twice('./t.yaml', 't.yaml');
+  twice('t.yaml', '/work/infra/t.yaml');
+  twice('net/t.yaml', 'net/../net//t.yaml');
+  twice('../infra/t.yaml', 't.yaml');
+  // Paths stay as given; different files are fine.
+  assert.deepEqual(parseCfnStackFlags(['./t.yaml=app-a', 'net/t.yaml=app-b'], '/work/infra'), [
+    { template: './t.yaml', stack: 'app-a' },
+    { template: 'net/t.yaml', stack: 'app-b' },
+  ]);
+  // Through the commands: scan and report resolve against their working directory.
+  const t = 'samples/demo/cloudformation';
+  for (const cmd of ['scan', 'report']) {
+    const where = cmd === 'scan' ? t : 'samples/demo';
+    const r = await cli(cmd, where, '--cfn-stack', `${t}/stack.yaml=a`, '--cfn-stack', `./${t}/stack.yaml=b`);
+    assert.equal(r.code, 2, cmd);
+    assert.match(r.err, new RegExp(`--cfn-stack: \\./${t}/stack\\.yaml is bound to a stack twice`), cmd);
+  }
 });
 
 test('--fields: empty, non-names, all-unknown and missing required fields are usage errors', () => {
