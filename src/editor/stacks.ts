@@ -99,6 +99,11 @@ export class StackLinks implements vscode.Disposable {
     return this.bindings.size > 0;
   }
 
+  /** The stack name bound to `path` in the setting, without reading anything. */
+  stackNameFor(path: string): string | undefined {
+    return this.bindings.get(normalize(path));
+  }
+
   /**
    * The stack bound to the template at `path` with its resources when read. The first call for a
    * stack starts reading it (trusted workspaces only); onDidChange fires when it is done.

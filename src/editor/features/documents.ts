@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import type { EditorServices } from '../services';
 import { readSettings } from '../settings';
 import type { AnalysisResult, DeployLink, StackResourcesInput, TextChange } from '../../core/iac';
-import type { StackLinks } from '../stacks';
+import { STACKS_SETTING, type StackLinks } from '../stacks';
 import { syntaxOf, type Syntax } from '../../core/analysis/editor-fixes';
 import { rulesById, toEditorFinding } from '../../core/analysis/editor-findings';
 
@@ -298,17 +298,26 @@ export function linkGroups(
     }
   }
   const stackResources: StackResourcesInput[] = [];
-  const bound = stacks?.active ? stacks.boundStack(path) : undefined;
+  // Only CloudFormation templates are bound to stacks: a Terraform file never starts a read.
+  const bound = stacks?.active && !isTerraformPath(path) ? stacks.boundStack(path) : undefined;
   if (bound?.resources) stackResources.push(c.stackBindingInput({ template: path, stack: bound.stack }, bound.resources));
   return c.linkDeployed(groups, { terraformStates: states, stackResources, inventory });
 }
 
 /** For a template bound to a stack: what the stack could not link (one line per group), or why it was not read. */
 export function stackLinkNotes(c: IacCore, result: AnalysisResult, path: string, stacks: StackLinks | undefined): string[] {
+  if (isTerraformPath(path)) {
+    const stack = stacks?.active ? stacks.stackNameFor(path) : undefined;
+    return stack ? [`stack ${stack} is configured for this file in ${STACKS_SETTING}, but it is not a CloudFormation template (it is read as Terraform)`] : [];
+  }
   const bound = stacks?.active ? stacks.boundStack(path) : undefined;
   if (!bound) return [];
   if (!bound.resources) return bound.problem ? [bound.problem] : [];
   return c.stackBindingProblems(result.model.groups, { template: path, stack: bound.stack }, bound.resources).map((p) => p.message);
+}
+
+function isTerraformPath(path: string): boolean {
+  return /\.(tf|tfvars)(\.json)?$/i.test(path);
 }
 
 export function toRange(r: { start: { line: number; column: number }; end: { line: number; column: number } }): vscode.Range {

@@ -22,7 +22,8 @@ describe('CloudFormation stack links (trusted, tripwire endpoint)', function () 
     const callsBefore = a.testHooks.counters.awsCalls;
     try {
       // User settings: nothing is written into the demo workspace.
-      await cfg.update('cloudFormation.stacks', { 'cloudformation/stack.json': 'egress-lens-demo' }, vscode.ConfigurationTarget.Global);
+      // The Terraform file's binding is a mistake the editor must not act on (no read for it).
+      await cfg.update('cloudFormation.stacks', { 'cloudformation/stack.json': 'egress-lens-demo', 'terraform/security.tf': 'not-a-template' }, vscode.ConfigurationTarget.Global);
       await open(uri);
       const err = await waitFor(() => a.state.errors.find((e) => e.source === 'cloudformation'), (e) => !!e, { timeoutMs: 80_000, message: 'the stack read to fail' });
       assert.match(err!.message, /^egressLens\.cloudFormation\.stacks: stack egress-lens-demo: .*cloudformation:ListStackResources/);
@@ -32,7 +33,8 @@ describe('CloudFormation stack links (trusted, tripwire endpoint)', function () 
 
       const text = await testHover(uri, await positionOf(uri, '"BastionSecurityGroup"', 0, 2), ['Not linked to a deployed security group', 'stack egress-lens-demo', 'cloudformation:ListStackResources']);
       assert.doesNotMatch(text, /Deployed as/);
-      // Linking the template again (the workspace scan) does not read the stack again in this session.
+      // Linking the template again (the workspace scan, which also analyses the bound security.tf)
+      // does not read the stack again in this session, and security.tf starts no read at all.
       await a.iac.scan.scan();
       assert.equal(a.testHooks.counters.awsCalls, callsBefore + 1);
       // "Egress Lens: Refresh" reads the bound stack again (a deploy may have replaced its groups).
