@@ -16,6 +16,7 @@ import { loadInventoryFiles } from '../../core/sources/inventory-files';
 import type { Inventory } from '../../core/model/inventory';
 import { resolve } from 'node:path';
 import { formatBytes, formatUsd } from '../../core/analysis/editor-format';
+import { writeJson } from '../../core/report/json-stream';
 
 const FORMATS = ['json', 'table', 'csv', 'md'] as const;
 type Format = (typeof FORMATS)[number];
@@ -407,13 +408,28 @@ function csvCell(v: unknown): string {
 }
 
 export function renderCsv(run: FlowsRun): string {
+  let text = '';
+  writeCsv(run, (t) => (text += t));
+  return text;
+}
+
+/** The CSV in pieces of about 1 MB (millions of flows do not fit one string). */
+export function writeCsv(run: FlowsRun, write: (text: string) => void): void {
   const factor = run.analysis.projection.factor;
-  const lines = [CSV_FIELDS.join(',')];
+  let lines = [CSV_FIELDS.join(',')];
+  let size = 0;
   for (const f of run.listed) {
     const j = flowToJson(f, factor) as unknown as Record<string, unknown>;
-    lines.push(CSV_FIELDS.map((k) => csvCell(j[k])).join(','));
+    const line = CSV_FIELDS.map((k) => csvCell(j[k])).join(',');
+    lines.push(line);
+    size += line.length;
+    if (size >= 1 << 20) {
+      write(lines.join('\n') + '\n');
+      lines = [];
+      size = 0;
+    }
   }
-  return lines.join('\n') + '\n';
+  if (lines.length) write(lines.join('\n') + '\n');
 }
 
 export const flowsCommand: Command = {
@@ -428,10 +444,12 @@ export const flowsCommand: Command = {
     if (o.format !== 'json') for (const e of errors) io.stderr(`egress-lens flows: ${e.file}: ${e.message}\n`);
     switch (o.format) {
       case 'json':
-        io.stdout(JSON.stringify(run.document, null, 2) + '\n');
+        // In pieces, flows made one at a time: millions of flows do not fit one string.
+        writeJson(run.document, io.stdout);
+        io.stdout('\n');
         break;
       case 'csv':
-        io.stdout(renderCsv(run));
+        writeCsv(run, io.stdout);
         break;
       case 'md':
         io.stdout(renderMarkdown(run));

@@ -1,9 +1,10 @@
 // `egress-lens report <workspace>`: exposure findings and labelled, priced flows together.
 // The workspace is searched for infrastructure files; `inventory/` and `flowlogs/` folders in it
 // (or --inventory / --flowlogs) supply the deployed view and the traffic.
-import { existsSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { writeJson } from '../../core/report/json-stream';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError, type Command } from '../command';
 import { parseCfnStackFlags, parseFlags } from '../options';
 import { atLeast, isSeverity, scanPaths, type ScanResult, type StackBinding } from '../../core/iac';
@@ -156,7 +157,21 @@ export const reportCommand: Command = {
     const title = `Egress Lens report — ${path.basename(path.resolve(io.cwd, o.workspace))}`;
     let text: string;
     if (o.format === 'json') {
-      text = JSON.stringify({ scan: scanJson(run.scan), flows: run.flows?.document ?? null }, null, 2) + '\n';
+      // Written in pieces: the flows document can be larger than one string may be.
+      const doc = { scan: scanJson(run.scan), flows: run.flows?.document ?? null };
+      if (o.out) {
+        const file = path.resolve(io.cwd, o.out);
+        writeFileSync(file, '');
+        writeJson(doc, (t) => appendFileSync(file, t));
+        appendFileSync(file, '\n');
+        io.stderr(`wrote ${o.out}\n`);
+      } else {
+        writeJson(doc, io.stdout);
+        io.stdout('\n');
+      }
+      for (const e of run.scan.errors) io.stderr(`warning: ${e.file}: ${e.message}\n`);
+      const failingJson = o.failOn ? run.scan.findings.filter((f) => !f.suppressed && atLeast(f.severity, o.failOn!)) : [];
+      return failingJson.length ? EXIT_FINDINGS : EXIT_OK;
     } else if (o.format === 'html') {
       text = reportsToHtml(title, run.intro, run.reports);
     } else {

@@ -4,6 +4,7 @@
  * add, never rename.
  */
 import type { RecordCounts, SkippedLine, SourceError } from '../model/flows';
+import { LazyJsonArray } from '../report/json-stream';
 import type { FlowAnalysis } from './analyze';
 import type { CostGroup, LabelledFlow, RuleUsage, SgRuleRef } from './types';
 
@@ -149,7 +150,10 @@ export function flowsDocument(input: FlowsDocumentInput): Record<string, unknown
         ? { start: null, end: null, seconds: 0, source: a.window.source }
         : { start: iso(a.window.start), end: iso(a.window.end), seconds: a.window.seconds, source: a.window.source },
     region: a.region,
-    flows: flows.map((f) => flowToJson(f, factor)),
+    // Made one at a time when written (writeJson): a large run lists millions of flows.
+    flows: new LazyJsonArray(function* () {
+      for (const f of flows) yield flowToJson(f, factor);
+    }),
     totals: {
       flows: a.totals.flows,
       conversations: a.conversations,
