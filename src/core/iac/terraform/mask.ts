@@ -44,6 +44,18 @@ function okAfter(c: number): boolean {
   return Number.isNaN(c) || c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 93 || c === 41 || c === 125 || c === 58 || c === 63 || c === 61 || c === 35 || c === 47;
 }
 
+/**
+ * The last significant character before a line can be one that ends a value: a name or number
+ * character, `"`, `)`, `]`, `}`, or the block-body `{` (or nothing yet, -1). tree-sitter-hcl reads a
+ * newline as a blank, so after `=`, an operator, `.`, `,`, `?`, `:`, `(`, `[` … the expression goes on
+ * into the next line: `name =⏎dynamic "ingress" {` is `name = dynamic` then `"ingress" {`, a syntax
+ * error; masked as `s________ {` it would be a valid block typed by the label. Such lines keep their
+ * strings.
+ */
+function valueEnd(c: number): boolean {
+  return c === -1 || isNameChar(c) || c === 34 || c === 41 || c === 93 || c === 125 || c === 123;
+}
+
 /** `type label… {` from a line start: a block header whose string labels become identifiers. */
 const HEADER = /[ \t]*[A-Za-z_][\w-]*(?:[ \t]+(?:"(?:[^"\\\n$%]|\\[^\n]|[$%](?!\{))*"|[A-Za-z_][\w-]*))+[ \t]*\{/y;
 const HEREDOC = /<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n/y;
@@ -164,7 +176,9 @@ export function maskForParse(src: string): string | null {
         const lineAt = i;
         i = k;
         // A block header at a line start outside brackets: its string labels become identifiers.
-        if (inBrackets === 0 && maybeHeader(src, i)) {
+        // Not after what leaves an expression open (valueEnd: `-` also ends names, but `a -⏎b "c" {` is
+        // `a - b`), and not `for "k" in {…}`: in an object that is a for-expression once `"k"` is a name.
+        if (inBrackets === 0 && last !== 45 && valueEnd(last) && maybeHeader(src, i) && !isFor(src, i)) {
           HEADER.lastIndex = lineAt;
           if (HEADER.test(src)) {
             const end = HEADER.lastIndex - 1; // the `{`
@@ -212,7 +226,7 @@ export function maskForParse(src: string): string | null {
         if (inTemplate) return FAIL;
         i = heredoc(i);
         if (i === FAIL) return FAIL;
-        last = 60;
+        last = 34; // a whole value, like a string
       } else if (c === 123 || c === 91 || c === 40) {
         open.push(c);
         if (c !== 123) inBrackets++;
@@ -301,6 +315,11 @@ function maybeHeader(src: string, i: number): boolean {
   if (i === at) return false;
   const c = src.charCodeAt(i);
   return c === 34 || isNameStart(c);
+}
+
+/** The keyword `for` at `i` (a name on its own). */
+function isFor(src: string, i: number): boolean {
+  return src.charCodeAt(i) === 102 && src.charCodeAt(i + 1) === 111 && src.charCodeAt(i + 2) === 114 && !isNameChar(src.charCodeAt(i + 3));
 }
 
 /** Blanks as the grammar's scanner skips them (not the newline). */

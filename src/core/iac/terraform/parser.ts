@@ -243,6 +243,9 @@ function lowerCollection(n: Node): Val {
 /** The text being lowered, for the fast path (set by lowerTree). */
 let current: { src: string; lines: LineIndex } | null = null;
 
+/** A block node starts with `"` in the real text: a label masked as a name was read as a block type (parseMasked; reset by lowerTree). */
+let quotedBlockType = false;
+
 /** An `expression` node: its first child is the head, following siblings are traversal steps. */
 export function lowerExpr(n: Node): Val {
   if (n.hasError || n.isMissing) return unknown(n);
@@ -347,6 +350,7 @@ function lowerBody(body: Node | null, attrs: HclAttr[], blocks: HclBlock[]): voi
 
 /** `deep` false: only the header (for blocks the extractors never read). */
 export function lowerBlock(n: Node, deep: boolean): HclBlock {
+  if (current?.src.charCodeAt(n.startIndex) === 34) quotedBlockType = true;
   let type = '';
   const labels: string[] = [];
   const labelRanges: SourceRange[] = [];
@@ -491,6 +495,7 @@ export function lowerTree(tree: Tree, filter: BlockFilter = defaultBlockFilter, 
   const root = tree.rootNode;
   const src = text ?? root.text;
   current = { src, lines: new LineIndex(src) };
+  quotedBlockType = false;
   try {
     // Walked with a cursor (no per-node objects). When the tree has errors, each top-level block
     // is checked and a block containing errors goes through the node-by-node path instead,
@@ -727,6 +732,7 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
     const fast = blockFromText(start, end, depth, deep);
     if (fast) return fast;
     const b: HclBlock = { type: '', labels: [], labelRanges: [], range: lines.range(start, end), headerRange: lines.range(start, end), attrs: [], blocks: [], hasError: false };
+    if (src.charCodeAt(start) === 34) quotedBlockType = true;
     if (!c.gotoFirstChild()) return b;
     do {
       const t = c.nodeType;
@@ -757,7 +763,10 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
   const visitComments = (n: Node): void => {
     for (const k of kids(n)) {
       if (k.type === 'comment') file.comments.push({ text: k.text, range: rng(k) });
-      else if (k.type === 'body' || k.type === 'block' || k.type === 'ERROR') visitComments(k);
+      else if (k.type === 'body' || k.type === 'block' || k.type === 'ERROR') {
+        if (k.type === 'block' && src.charCodeAt(k.startIndex) === 34) quotedBlockType = true;
+        visitComments(k);
+      }
     }
   };
   // Comments inside blocks the extractors skip still matter for suppressions.
@@ -766,7 +775,10 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
     do {
       const t = c.nodeType;
       if (t === 'comment') comment();
-      else if (t === 'block' || t === 'body') collectComments();
+      else if (t === 'block' || t === 'body') {
+        if (t === 'block' && src.charCodeAt(c.startIndex) === 34) quotedBlockType = true;
+        collectComments();
+      }
     } while (c.gotoNextSibling());
     c.gotoParent();
   };
@@ -847,21 +859,28 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
  */
 export function parseTerraform(text: string, filter?: BlockFilter): HclFile {
   const masked = maskForParse(text);
-  if (masked !== null) {
-    let source = masked;
-    // The tree keeps this callback to give node text: after the parse it reads the real text.
-    const tree = parser().parse((index: number) => source.slice(index));
-    source = text;
-    if (tree && !tree.rootNode.hasError) {
-      try {
-        return lowerTree(tree, filter, text);
-      } finally {
-        tree.delete();
-      }
-    }
-    tree?.delete();
+  return (masked !== null ? parseMasked(text, masked, filter) : null) ?? parseUnmasked(text, filter);
+}
+
+/**
+ * `text` lowered from tree-sitter's tree of `masked` (maskForParse), or null when that tree cannot
+ * stand for the text's: it has a syntax error, or a block in it starts with a `"` of the real text
+ * (a label masked as a name read as a block type: `x = a ==⏎b "c" {}` masked as `b s__ {}`; mask.ts
+ * avoids making such texts, this is the safety net). Null: parse the real text.
+ */
+export function parseMasked(text: string, masked: string, filter?: BlockFilter): HclFile | null {
+  let source = masked;
+  // The tree keeps this callback to give node text: after the parse it reads the real text.
+  const tree = parser().parse((index: number) => source.slice(index));
+  source = text;
+  if (!tree) return null;
+  try {
+    if (tree.rootNode.hasError) return null;
+    const file = lowerTree(tree, filter, text);
+    return quotedBlockType ? null : file;
+  } finally {
+    tree.delete();
   }
-  return parseUnmasked(text, filter);
 }
 
 /** parseTerraform without the masked first try (tests compare the two). */
