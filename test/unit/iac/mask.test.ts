@@ -222,6 +222,52 @@ describe('masked parse (plain strings hidden from tree-sitter)', () => {
     assert.ok(parseMasked('x = a\nb "c" {\n}\n', asNames('x = a\nb "c" {\n}\n')));
   });
 
+  it('deep nesting: the mask gives up and the lowering leaves the deep part unread, with a problem; nothing throws', () => {
+    // The mask scan recurses into `${…}`: too deep, it returns null and the real text is parsed.
+    const tpl = 'x = ' + '"${'.repeat(3000) + '1' + '}"'.repeat(3000) + '\n';
+    assert.equal(maskForParse(tpl), null);
+    assert.ok(parseTerraform(tpl).problems.length > 0);
+    const heredoc = 'x = <<EOT\n' + '${"'.repeat(3000) + '"}'.repeat(3000) + '\nEOT\n';
+    assert.equal(maskForParse(heredoc), null);
+    // 64 levels of templates are still masked (the strings around them are plain).
+    const ok = 'a = "b"\nx = ' + '"${'.repeat(64) + '1' + '}"'.repeat(64) + '\n';
+    assert.ok(maskForParse(ok)?.startsWith('a = 111'));
+    // The lowering recurses into values and blocks: deeper than 100 levels is unknown / left out, and said.
+    const deepValues = [
+      'x = ' + '['.repeat(5000) + ']'.repeat(5000) + '\n',
+      'x = ' + '[\n'.repeat(5000) + ']\n'.repeat(5000),
+      'x = ' + '{a='.repeat(5000) + '1' + '}'.repeat(5000) + '\n',
+      'x = ' + 'f("a",'.repeat(5000) + ')'.repeat(5000) + '\n',
+      'x = ' + 'a ? b : '.repeat(5000) + 'c\n',
+      'x = a' + '[b'.repeat(5000) + ']'.repeat(5000) + '\n',
+      'x = "${' + 'f('.repeat(5000) + ')'.repeat(5000) + '}"\n',
+    ];
+    for (const t of deepValues) {
+      const f = parseTerraform(t);
+      assert.equal(f.attrs.length, 1, t.slice(0, 20));
+      assert.deepEqual(
+        f.problems.map((p) => p.message),
+        ['nested more than 100 levels deep: not read'],
+      );
+      assert.deepEqual(f, parseUnmasked(t));
+    }
+    const sg = 'resource "aws_security_group" "s" {\n' + 'dynamic "l" {\n'.repeat(5000) + '}\n'.repeat(5000) + '}\n';
+    const f = parseTerraform(sg);
+    assert.deepEqual(f.problems.map((p) => [p.message, p.range.start.line]), [['nested more than 100 levels deep: not read', 100]]);
+    let depth = 0;
+    for (let b = f.blocks[0]; b.blocks.length; b = b.blocks[0]) depth++;
+    assert.equal(depth, 99);
+    assert.deepEqual(f, parseUnmasked(sg));
+    // 100 levels are read (99 lists and a string in the innermost), 101 are not.
+    for (const [n, last, problems] of [[99, 'str', 0], [100, 'unknown', 1]] as const) {
+      const f = parseTerraform('x = ' + '['.repeat(n) + '"a"' + ']'.repeat(n) + '\n');
+      let d = 0;
+      let x = f.attrs[0].val;
+      for (; x.k === 'list'; x = x.items[0]) d++;
+      assert.deepEqual([d, x.k, f.problems.length], [n, last, problems]);
+    }
+  });
+
   it('random token soups lower exactly as the real text', { timeout: 120000 }, () => {
     const token = fc.constantFrom(
       'resource', '"aws_security_group"', '"x"', '""', '"a b"', 'x', 'y', '=', ' = ', '{', '}', '[', ']', '(', ')', ',', ':', '?', '.', '-', '!',

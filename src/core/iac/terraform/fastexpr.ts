@@ -13,14 +13,26 @@ const BAIL = new Bail();
 
 const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
 
-/** Returns the value of src[start, end) when it is a simple expression, else null. */
-export function fastExpr(src: string, start: number, end: number, lines: LineIndex): Val | null {
+/**
+ * How deep values nest at most when lowered (lists, objects, calls, templates, each level one):
+ * the readers recurse, so a deeper value (a generated or hostile file) is left unread rather than
+ * overflowing the stack. Far above anything written by hand.
+ */
+export const MAX_NESTING = 100;
+
+/**
+ * Returns the value of src[start, end) when it is a simple expression, else null. Null also when
+ * it nests more than `maxDepth` levels (the tree walk then reads it, up to its own limit).
+ */
+export function fastExpr(src: string, start: number, end: number, lines: LineIndex, maxDepth = MAX_NESTING): Val | null {
   // One reader for every call (it holds nothing between calls): no object per expression.
   const p = reader;
   p.src = src;
   p.i = start;
   p.end = end;
   p.lines = lines;
+  p.depth = 0;
+  p.maxDepth = maxDepth;
   try {
     const v = p.value();
     p.ws();
@@ -35,6 +47,9 @@ export function fastExpr(src: string, start: number, end: number, lines: LineInd
 }
 
 class FastParser {
+  depth = 0;
+  maxDepth = MAX_NESTING;
+
   constructor(
     public src: string,
     public i: number,
@@ -105,6 +120,13 @@ class FastParser {
   }
 
   value(): Val {
+    if (++this.depth > this.maxDepth) throw BAIL;
+    const v = this.valueAt();
+    this.depth--;
+    return v;
+  }
+
+  private valueAt(): Val {
     const { src, end, lines } = this;
     this.ws();
     const s = this.i;

@@ -64,6 +64,9 @@ const SPECIAL = /[\n#/"<{}[\]()=]/g;
 
 const FAIL = -1;
 
+/** How deep `${…}` may nest in strings and heredocs (the scan recurses): deeper gives up (null). */
+const MAX_TEMPLATE_DEPTH = 64;
+
 /** Same-length stand-ins, built once per length. */
 const numbers: string[] = [];
 const idents: string[] = [];
@@ -93,6 +96,16 @@ export function maskForParse(src: string): string | null {
     copied = e;
   };
 
+  /** Code in a `${…}` / `%{…}` from `i` (after the brace): the offset after its closing `}`, or FAIL (also when nested too deep). */
+  let depth = 0;
+  const template = (i: number): number => {
+    if (depth >= MAX_TEMPLATE_DEPTH) return FAIL;
+    depth++;
+    const e = code(i, true);
+    depth--;
+    return e;
+  };
+
   /** Scans a quoted string from its `"`: the offset after its closing `"`, and whether it is plain. */
   let plain = false;
   const str = (i: number): number => {
@@ -112,7 +125,7 @@ export function maskForParse(src: string): string | null {
         const d = src.charCodeAt(j + 1);
         if (d === 123) {
           // `${` / `%{`: an interpolation or directive, code up to its closing brace.
-          j = code(j + 2, true);
+          j = template(j + 2);
           plain = false;
           if (j === FAIL) return FAIL;
         } else if (d === c && src.charCodeAt(j + 2) === 123) j += 3; // `$${` / `%%{`: literal
@@ -147,7 +160,7 @@ export function maskForParse(src: string): string | null {
         const c = src.charCodeAt(j);
         if (c === 10) break;
         if ((c === 36 || c === 37) && src.charCodeAt(j + 1) === 123) {
-          j = code(j + 2, true);
+          j = template(j + 2);
           if (j === FAIL) return FAIL;
         } else if ((c === 36 || c === 37) && src.charCodeAt(j + 1) === c && src.charCodeAt(j + 2) === 123) j += 3;
         else j++;

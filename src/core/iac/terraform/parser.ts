@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { Language, Parser, type Edit, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { SourceRange } from '../../model/flows';
 import { LineIndex, type ObjEntry, type Val } from '../value';
-import { fastExpr } from './fastexpr';
+import { fastExpr, MAX_NESTING } from './fastexpr';
 import { maskForParse } from './mask';
 
 export interface HclAttr {
@@ -243,14 +243,34 @@ function lowerCollection(n: Node): Val {
 /** The text being lowered, for the fast path (set by lowerTree). */
 let current: { src: string; lines: LineIndex } | null = null;
 
-/** A block node starts with `"` in the real text: a label masked as a name was read as a block type (parseMasked; reset by lowerTree). */
+// Lowering state of the file being lowered (reset by lowerTree).
+/** How many lowerExpr calls enclose the current one. */
+let exprDepth = 0;
+/** Where the first value or block nested more than MAX_NESTING levels deep was left unread. */
+let tooDeep: SourceRange | null = null;
+/** A block node starts with `"` in the real text: a label masked as a name was read as a block type (parseMasked). */
 let quotedBlockType = false;
 
-/** An `expression` node: its first child is the head, following siblings are traversal steps. */
+/**
+ * An `expression` node: its first child is the head, following siblings are traversal steps.
+ * Deeper than MAX_NESTING levels of values: 'unknown', and lowerTree reports a problem.
+ */
 export function lowerExpr(n: Node): Val {
   if (n.hasError || n.isMissing) return unknown(n);
+  if (exprDepth >= MAX_NESTING) {
+    tooDeep ??= rng(n);
+    return unknown(n);
+  }
+  exprDepth++;
+  const v = lowerExprAt(n);
+  exprDepth--;
+  return v;
+}
+
+function lowerExprAt(n: Node): Val {
   if (current) {
-    const fast = fastExpr(current.src, n.startIndex, n.endIndex, current.lines);
+    // (no deeper than the levels left: the fast path nests too)
+    const fast = fastExpr(current.src, n.startIndex, n.endIndex, current.lines, MAX_NESTING - exprDepth + 1);
     if (fast) return fast;
   }
   const r = rng(n);
@@ -336,20 +356,21 @@ function lowerAttr(c: Node): HclAttr | null {
   return { name: id.text, nameRange: rng(id), val: e ? lowerExpr(e) : unknown(c), range: rng(c) };
 }
 
-function lowerBody(body: Node | null, attrs: HclAttr[], blocks: HclBlock[]): void {
+function lowerBody(body: Node | null, attrs: HclAttr[], blocks: HclBlock[], depth: number): void {
   if (!body) return;
   for (const c of namedKids(body)) {
     if (c.type === 'attribute') {
       const a = lowerAttr(c);
       if (a) attrs.push(a);
     } else if (c.type === 'block') {
-      blocks.push(lowerBlock(c, true));
+      if (depth + 1 >= MAX_NESTING) tooDeep ??= rng(c);
+      else blocks.push(lowerBlock(c, true, depth + 1));
     }
   }
 }
 
-/** `deep` false: only the header (for blocks the extractors never read). */
-export function lowerBlock(n: Node, deep: boolean): HclBlock {
+/** `deep` false: only the header (for blocks the extractors never read). `depth`: how many blocks enclose it. */
+export function lowerBlock(n: Node, deep: boolean, depth = 0): HclBlock {
   if (current?.src.charCodeAt(n.startIndex) === 34) quotedBlockType = true;
   let type = '';
   const labels: string[] = [];
@@ -380,7 +401,7 @@ export function lowerBlock(n: Node, deep: boolean): HclBlock {
     blocks: [],
     hasError: n.hasError,
   };
-  if (deep) lowerBody(bodyNode, block.attrs, block.blocks);
+  if (deep) lowerBody(bodyNode, block.attrs, block.blocks, depth);
   return block;
 }
 
@@ -415,21 +436,20 @@ export const defaultBlockFilter: BlockFilter = (type, labels) =>
 
 function collectProblems(root: Node, out: HclProblem[], limit = 20): void {
   if (!root.hasError) return;
-  const visit = (n: Node): void => {
-    if (out.length >= limit) return;
+  // Depth first, in text order, with a stack of nodes still to visit (trees can nest deeper than the JS stack).
+  const todo: Node[] = [root];
+  while (todo.length && out.length < limit) {
+    const n = todo.pop()!;
     if (n.isMissing) {
       out.push({ message: `syntax error: missing ${n.type === '}' || n.type === 'block_end' ? "'}'" : n.type}`, range: rng(n) });
-      return;
-    }
-    if (n.isError) {
+    } else if (n.isError) {
       const first = n.text.split('\n')[0].slice(0, 40);
       out.push({ message: `syntax error near '${first}'`, range: rng(n) });
-      return;
+    } else if (n.hasError) {
+      const ks = kids(n);
+      for (let k = ks.length - 1; k >= 0; k--) todo.push(ks[k]);
     }
-    if (!n.hasError) return;
-    for (const c of kids(n)) visit(c);
-  };
-  visit(root);
+  }
 }
 
 /**
@@ -495,6 +515,8 @@ export function lowerTree(tree: Tree, filter: BlockFilter = defaultBlockFilter, 
   const root = tree.rootNode;
   const src = text ?? root.text;
   current = { src, lines: new LineIndex(src) };
+  exprDepth = 0;
+  tooDeep = null;
   quotedBlockType = false;
   try {
     // Walked with a cursor (no per-node objects). When the tree has errors, each top-level block
@@ -505,6 +527,7 @@ export function lowerTree(tree: Tree, filter: BlockFilter = defaultBlockFilter, 
     try {
       const file = lowerWithCursor(cursor, filter, current, root.hasError, cache);
       collectProblems(root, file.problems);
+      if (tooDeep) file.problems.push({ message: `nested more than ${MAX_NESTING} levels deep: not read`, range: tooDeep });
       cache?.rotate();
       return file;
     } finally {
@@ -568,8 +591,14 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
         const a = attributeFromText(c.startIndex, c.endIndex) ?? attribute();
         if (a) attrs.push(a);
       } else if (t === 'block') {
-        const b = block(depth + 1, true);
-        if (blocks) blocks.push(b);
+        if (depth + 1 >= MAX_NESTING) {
+          // (left out, with a problem; its comments still count)
+          tooDeep ??= range();
+          collectComments();
+        } else {
+          const b = block(depth + 1, true);
+          if (blocks) blocks.push(b);
+        }
       } else if (t === 'comment') comment();
     } while (c.gotoNextSibling());
     c.gotoParent();
@@ -658,7 +687,7 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
    * line that closes it: attributes (one line, or a list/object over several), nested blocks,
    * blank lines. Returns the offset after that `}`, or -1 for anything else.
    */
-  const bodyFromText = (open: number, limit: number, attrs: HclAttr[], blocks: HclBlock[]): number => {
+  const bodyFromText = (open: number, limit: number, attrs: HclAttr[], blocks: HclBlock[], depth: number): number => {
     let p = open + 1;
     let nl = src.indexOf('\n', p);
     if (nl < 0 || nl > limit) nl = limit;
@@ -697,8 +726,8 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
         continue;
       }
       const hd = headerFromText(s, e, 1);
-      if (!hd || hd.brace !== e - 1) return -1;
-      const after = bodyFromText(hd.brace, limit, hd.b.attrs, hd.b.blocks);
+      if (!hd || hd.brace !== e - 1 || depth + 1 >= MAX_NESTING) return -1;
+      const after = bodyFromText(hd.brace, limit, hd.b.attrs, hd.b.blocks, depth + 1);
       if (after < 0) return -1;
       hd.b.range = lines.range(s, after);
       blocks.push(hd.b);
@@ -724,7 +753,7 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
     b.range = lines.range(start, end);
     if (!hd.deep || (depth === 0 && !filter(b.type, b.labels))) deep = false;
     if (!deep) return b;
-    return bodyFromText(hd.brace, end, b.attrs, b.blocks) === end ? b : null;
+    return bodyFromText(hd.brace, end, b.attrs, b.blocks, depth) === end ? b : null;
   };
   const block = (depth: number, deep: boolean): HclBlock => {
     const start = c.startIndex;
@@ -760,27 +789,42 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
     c.gotoParent();
     return b;
   };
+  // (both walks without recursion: bodies can nest deeper than the JS stack)
   const visitComments = (n: Node): void => {
-    for (const k of kids(n)) {
-      if (k.type === 'comment') file.comments.push({ text: k.text, range: rng(k) });
-      else if (k.type === 'body' || k.type === 'block' || k.type === 'ERROR') {
-        if (k.type === 'block' && src.charCodeAt(k.startIndex) === 34) quotedBlockType = true;
-        visitComments(k);
+    const todo: Node[] = [n];
+    while (todo.length) {
+      const x = todo.pop()!;
+      if (x.type === 'comment') {
+        file.comments.push({ text: x.text, range: rng(x) });
+        continue;
+      }
+      if (x !== n && x.type === 'block' && src.charCodeAt(x.startIndex) === 34) quotedBlockType = true;
+      const ks = kids(x);
+      for (let i = ks.length - 1; i >= 0; i--) {
+        const t = ks[i].type;
+        if (t === 'comment' || t === 'body' || t === 'block' || t === 'ERROR') todo.push(ks[i]);
       }
     }
   };
   // Comments inside blocks the extractors skip still matter for suppressions.
   const collectComments = (): void => {
     if (!c.gotoFirstChild()) return;
-    do {
+    let level = 1;
+    for (;;) {
       const t = c.nodeType;
       if (t === 'comment') comment();
       else if (t === 'block' || t === 'body') {
         if (t === 'block' && src.charCodeAt(c.startIndex) === 34) quotedBlockType = true;
-        collectComments();
+        if (c.gotoFirstChild()) {
+          level++;
+          continue;
+        }
       }
-    } while (c.gotoNextSibling());
-    c.gotoParent();
+      while (!c.gotoNextSibling()) {
+        c.gotoParent();
+        if (--level === 0) return;
+      }
+    }
   };
   // config_file → (comment | body)*
   if (c.gotoFirstChild()) {
@@ -858,7 +902,12 @@ function lowerWithCursor(c: TreeCursor, filter: BlockFilter, cur: { src: string;
  * parsed instead, so error recovery and the problems reported are always tree-sitter's own.
  */
 export function parseTerraform(text: string, filter?: BlockFilter): HclFile {
-  const masked = maskForParse(text);
+  let masked: string | null = null;
+  try {
+    masked = maskForParse(text);
+  } catch {
+    masked = null; // (never expected: the mask gives up on what it does not follow; the real text is parsed)
+  }
   return (masked !== null ? parseMasked(text, masked, filter) : null) ?? parseUnmasked(text, filter);
 }
 
