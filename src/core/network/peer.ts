@@ -170,7 +170,23 @@ export function classifyPeer(c: Conversation, localIf: InterfaceInfo | undefined
       viaCrossAz = same === false;
     }
   }
-  return { ...base, peerClass, peerClassEvidence, path, pathEvidence, awsService, peerRegion, peerAz, viaId, viaAz, viaCrossAz };
+  // One literal in PeerInfo's order (a spread of `base` here cost ~3 s and much GC per million flows).
+  return {
+    peerClass,
+    peerClassEvidence,
+    path,
+    pathEvidence,
+    awsService,
+    peerRegion,
+    peerInterface: base.peerInterface,
+    peerPublicIpOf: base.peerPublicIpOf,
+    localAz: base.localAz,
+    peerAz,
+    vpcId: base.vpcId,
+    viaId,
+    viaAz,
+    viaCrossAz,
+  };
 }
 
 function publicPeer(cls: PeerClass): boolean {

@@ -88,8 +88,10 @@ const isInternetBound = (f: LabelledFlow) =>
  * non-transit flow's local address belongs to its interface (learned address → ENI), and an
  * interface carrying transit flows forwards for others (a NAT gateway or endpoint interface).
  */
-function ownership(flows: LabelledFlow[], ctx: PricingContext): Map<LabelledFlow, boolean> {
-  const owns = new Map<LabelledFlow, boolean>();
+function ownership(flows: LabelledFlow[], ctx: PricingContext): Uint8Array {
+  // By flow index: 0 undecided, 1 carries its cost, 2 counted elsewhere (an array, not a Map keyed
+  // by flow objects: a million Map entries cost ~1 s of lookups).
+  const owns = new Uint8Array(flows.length);
   const learned = new Map<string, string>();
   const forwarders = new Set<string>();
   for (const f of flows) {
@@ -104,11 +106,12 @@ function ownership(flows: LabelledFlow[], ctx: PricingContext): Map<LabelledFlow
   };
   // Interfaces of NAT gateways whose traffic is priced on some other flow.
   const natCovered = new Set<string>();
-  for (const f of flows) {
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows[i];
     if (f.transit) {
       const inside = interfaceOf(f.localAddr);
       const logged = inside !== null && ctx.loggedInterfaces.has(inside);
-      owns.set(f, !logged);
+      owns[i] = logged ? 2 : 1;
       f.countedElsewhere = logged;
       if (logged) f.costNote = `counted on ${inside} (forwarded by ${f.interfaceId})`;
       natCovered.add(f.interfaceId);
@@ -116,16 +119,17 @@ function ownership(flows: LabelledFlow[], ctx: PricingContext): Map<LabelledFlow
       for (const eni of ctx.natInterfaces?.(f.viaId) ?? []) natCovered.add(eni);
     }
   }
-  for (const f of flows) {
-    if (owns.has(f)) continue;
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows[i];
+    if (owns[i] !== 0) continue;
     const natLeg = f.interfaceKind === 'nat-gateway' || (f.interfaceKind === 'unknown' && forwarders.has(f.interfaceId));
     if (natLeg && natCovered.has(f.interfaceId)) {
-      owns.set(f, false);
+      owns[i] = 2;
       f.countedElsewhere = true;
       f.costNote = 'NAT gateway leg to the internet: counted on the flows through the gateway';
       continue;
     }
-    owns.set(f, true);
+    owns[i] = 1;
   }
   return owns;
 }
@@ -142,17 +146,19 @@ export function priceFlows(flows: LabelledFlow[], ctx: PricingContext): PricingR
 
   // Pass 1: internet egress volume, to find the tier rate for the projected month.
   let internetGb = 0;
-  for (const f of flows) {
-    if (f.action === 'REJECT' || !owns.get(f)) continue;
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows[i];
+    if (f.action === 'REJECT' || owns[i] !== 1) continue;
     if (isInternetBound(f) || natInternetLeg(f)) internetGb += gb(f.bytesOut);
   }
   const monthlyGb = internetGb * factor;
   const rate = monthlyGb > 0 ? tieredCost(monthlyGb, p.internetEgressTiers) / monthlyGb : (p.internetEgressTiers[0]?.usdPerGb ?? 0);
 
   const total = zeroCost();
-  for (const f of flows) {
+  for (let i = 0; i < flows.length; i++) {
+    const f = flows[i];
     const c = zeroCost();
-    if (f.action !== 'REJECT' && owns.get(f)) {
+    if (f.action !== 'REJECT' && owns[i] === 1) {
       const out = gb(f.bytesOut);
       const both = gb(f.bytesOut + f.bytesIn);
       const peerLogged = f.peerInterfaceId !== null && ctx.loggedInterfaces.has(f.peerInterfaceId);
