@@ -75,16 +75,23 @@ function inferOwnAddresses(aggs: FlowAggregate[], isPrivate: (addr: string) => b
       if (!s) byFlowDir.set(a.interfaceId, (s = new Set()));
       s.add(normalizeIp(own));
     }
+  }
+  const addPeer = (m: Map<string, Set<string>>, x: string, y: string) => {
+    let p = m.get(x);
+    if (!p) m.set(x, (p = new Set()));
+    p.add(y);
+  };
+  // Peer counts only for interfaces flow-direction did not settle (v2–v4 records).
+  for (const a of aggs) {
+    if (byFlowDir.has(a.interfaceId)) continue;
     let m = peers.get(a.interfaceId);
     if (!m) peers.set(a.interfaceId, (m = new Map()));
     const src = normalizeIp(a.srcaddr);
     const dst = normalizeIp(a.dstaddr);
-    for (const [x, y] of [[src, dst], [dst, src]]) {
-      let p = m.get(x);
-      if (!p) m.set(x, (p = new Set()));
-      p.add(y);
-    }
+    addPeer(m, src, dst);
+    addPeer(m, dst, src);
   }
+  for (const eni of byFlowDir.keys()) peers.set(eni, new Map());
   const out = new Map<string, Set<string>>();
   for (const [eni, m] of peers) {
     const fromDir = byFlowDir.get(eni);
