@@ -468,3 +468,12 @@ describe('Terraform JSON in the editor cache and the links', () => {
     assert.deepEqual(links.map((l) => `${l.address} ${l.deployedId} ${l.method}`), ['aws_security_group.web_sg_1A2B sg-0cdktf terraform-state']);
   });
 });
+
+it('JSON nested thousands of levels deep is a problem, not a crash (Terraform JSON and CloudFormation JSON)', async () => {
+  const { analyzeText } = await import('../../../src/core/iac');
+  const deep = '['.repeat(20000) + ']'.repeat(20000);
+  const tf = analyzeText('main.tf.json', `{"resource": {"aws_security_group": {"a": {"tags": ${deep}}}}}`);
+  assert.match(tf.problems.map((p) => p.message).join('\n'), /nested too deeply/);
+  const cfn = analyzeText('stack.json', `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"Tags": ${deep}}}}}`);
+  assert.match(cfn.problems.map((p) => p.message).join('\n'), /nested too deeply/);
+});

@@ -124,9 +124,15 @@ export function parseCloudFormation(text: string): CfnText {
   const comments: CfnText['comments'] = [];
   if (looksLikeJson(text)) {
     const errors: ParseError[] = [];
-    const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
-    for (const e of errors.slice(0, 20)) problems.push({ message: `JSON syntax error: ${printParseErrorCode(e.error)}`, range: lines.range(e.offset, e.offset + e.length) });
-    return { root: tree ? jsonToVal(tree, lines, text) : null, comments, problems, lines };
+    try {
+      const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+      for (const e of errors.slice(0, 20)) problems.push({ message: `JSON syntax error: ${printParseErrorCode(e.error)}`, range: lines.range(e.offset, e.offset + e.length) });
+      return { root: tree ? jsonToVal(tree, lines, text) : null, comments, problems, lines };
+    } catch (err) {
+      // Thousands of nested arrays/objects exhaust the stack in the (recursive) parser: a problem, not a crash.
+      if (!(err instanceof RangeError)) throw err;
+      return { root: null, comments, problems: [{ message: `JSON nested too deeply to read (${err.message})`, range: lines.range(0, 0) }], lines };
+    }
   }
   const doc = parseDocument(text, { customTags, keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
   for (const e of doc.errors.slice(0, 20)) problems.push({ message: `YAML syntax error: ${e.message.split('\n')[0]}`, range: lines.range(e.pos[0], e.pos[1]) });

@@ -469,6 +469,17 @@ export interface TerraformJsonOptions {
  * Never throws; syntax errors and shapes Terraform would reject are problems with their range.
  */
 export function parseTerraformJson(text: string, opts: TerraformJsonOptions = {}): TfJsonFile {
+  try {
+    return parseTerraformJsonDeep(text, opts);
+  } catch (err) {
+    // Thousands of nested arrays/objects exhaust the stack in the (recursive) parser: a problem, not a crash.
+    if (!(err instanceof RangeError)) throw err;
+    const low = new JsonLowering(text, [], opts.filter ?? defaultBlockFilter);
+    return { syntax: 'json', blocks: [], attrs: [], comments: [], problems: [{ message: `JSON nested too deeply to read (${err.message})`, range: low.lines.range(0, 0) }], ignores: [] };
+  }
+}
+
+function parseTerraformJsonDeep(text: string, opts: TerraformJsonOptions): TfJsonFile {
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
   const low = new JsonLowering(text, errors, opts.filter ?? defaultBlockFilter);
