@@ -4,11 +4,11 @@
  * WHY HAND-WRITTEN: a flow-log line is ~200 bytes and a real month is billions of lines. The obvious
  * Node code (readline + `line.split(' ')` + `Map<string, ...>` keyed by the joined 7-tuple) makes
  * ~25 strings per line and one key string per record. Measured by bench/flowlogs.bench.ts on this
- * 2-core machine (5M v5 records, 1.07 GB, 1.7M distinct 7-tuples, same run, machine loaded by
- * other work, load average ~5): naive 19.9 s (0.25M records/s, 0.25M per CPU-second); this engine
- * 2.1 s parse-only (2.4M/s) and 3.4 s parse+aggregate on one thread (1.48M/s wall, 1.46M per
- * CPU-second; .gz 3.7 s, 1.34M/s), 2.7–3.3 s with two worker threads when the other cores are
- * free; peak RSS ~340 MB for the table (~720 MB once the FlowAggregate[] objects exist).
+ * 2-core machine (5M v5 records, 1.07 GB, 1.7M distinct 7-tuples, same run, nothing else running):
+ * naive 18.4–21.0 s (0.24–0.27M records/s); this engine 1.7 s parse-only (2.8M/s) and 3.2–3.3 s
+ * parse+aggregate on one thread (1.51–1.58M/s; .gz 3.6 s, 1.38–1.41M/s), 2.8–2.9 s with two
+ * key-partitioned worker threads (partition.ts); peak RSS 320–390 MB (~700 MB once the
+ * FlowAggregate[] objects exist).
  * What it does instead: it finds field boundaries and the line end in one scan of the chunk's
  * bytes, validates and parses numbers and IPv4 addresses on byte ranges (an IPv4 address becomes
  * its 32-bit value, no lookup at all), interns interface ids (and IPv6 addresses) to small
