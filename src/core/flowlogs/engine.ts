@@ -691,6 +691,11 @@ export class FlowEngine {
     if (this.bN === BATCH) this.applyBatch();
   }
 
+  /** Applies queued records to the table, so no queued record points into a chunk any more (the reader may reuse it). */
+  applyPending(): void {
+    if (this.bN > 0) this.applyBatch();
+  }
+
   /** Applies queued records to the table (and sends rows queued for other partitions); call before reading the table. */
   flush(): void {
     if (this.bN > 0) this.applyBatch();

