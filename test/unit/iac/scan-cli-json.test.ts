@@ -3,40 +3,20 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/command';
 import { initIac } from '../../../src/core/iac';
+import { type JsonFinding, type ScanJson, runScan as run } from './scan-helpers';
 
 const WS = 'test/unit/iac/fixtures/tfjson';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: process.cwd(), env: {} };
-  const code = await main(['scan', ...args], io);
-  return { code, out, err };
-}
 
 before(async () => {
   await initIac();
 });
 
-interface JsonFinding {
-  ruleId: string;
-  severity: string;
-  file: string;
-  range: { start: { line: number; column: number }; end: { line: number; column: number } };
-  resource: string;
-  suppressed: boolean;
-  suppressionReason?: string;
-  message: string;
-}
-
 describe('egress-lens scan over Terraform JSON', () => {
   it('lists the findings of .tf.json files with 1-based ranges, tfvars.json resolution, "//" suppression and tfstate links', async () => {
     const { code, out } = await run([WS, '--format', 'json']);
     assert.equal(code, 0);
-    const j = JSON.parse(out) as { findings: JsonFinding[]; files: number; resources: number; errors: unknown[]; links: { resource: string; deployedId: string; method: string }[] };
+    const j = JSON.parse(out) as ScanJson;
     assert.equal(j.files, 3); // main.tf.json, variables.tf.json, terraform.tfvars.json
     assert.equal(j.resources, 4);
     assert.deepEqual(j.errors, []);

@@ -1,41 +1,19 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/command';
 import { initIac } from '../../../src/core/iac';
+import { type JsonFinding, type ScanJson, runScan as run } from './scan-helpers';
 
 const WS = 'test/unit/iac/fixtures/workspace';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: process.cwd(), env: {} };
-  const code = await main(['scan', ...args], io);
-  return { code, out, err };
-}
 
 before(async () => {
   await initIac();
 });
 
-interface JsonFinding {
-  ruleId: string;
-  severity: string;
-  file: string;
-  range: { start: { line: number; column: number }; end: { line: number; column: number } };
-  resource: string;
-  references: string[];
-  suppressed: boolean;
-  suppressionReason?: string;
-  message: string;
-  title: string;
-}
-
 describe('egress-lens scan', () => {
   it('--format json follows the contract: 1-based ranges, relative files, resources, references, suppressed', async () => {
     const { code, out } = await run([WS, '--format', 'json']);
     assert.equal(code, 0);
-    const j = JSON.parse(out) as { findings: JsonFinding[]; files: number; resources: number; errors: unknown[]; links: { resource: string; deployedId: string; method: string }[] };
+    const j = JSON.parse(out) as ScanJson;
     assert.equal(j.files, 4); // main.tf, variables.tf, terraform.tfvars, template.yaml
     assert.equal(j.resources, 4);
     assert.deepEqual(j.errors, []);
