@@ -140,19 +140,41 @@ class JsonLowering {
    * property, `prop` that property) and lowers each body found at the last level into `out`.
    */
   blocks(type: string, prop: JsonNode, node: JsonNode, nLabels: number, labels: string[], labelRanges: SourceRange[], out: HclBlock[]): void {
+    const keyedBy = (depth: number) => (depth === 0 && type === 'resource' ? 'resource type' : 'name');
+    this.walkLabels(type, prop, node, nLabels, labels, labelRanges, out, keyedBy, (ls, lrs, holder, body, range, header) =>
+      this.block(type, ls, lrs, holder, body, range, header),
+    );
+  }
+
+  /**
+   * The label levels of a block in Terraform JSON: each level an object keyed by the label (or an
+   * array of such objects), `"//"` keys comments; at the last level a body object (or an array of
+   * bodies), each made into a block by `make`.
+   */
+  private walkLabels(
+    type: string,
+    prop: JsonNode,
+    node: JsonNode,
+    nLabels: number,
+    labels: string[],
+    labelRanges: SourceRange[],
+    out: HclBlock[],
+    keyedBy: (depth: number) => string,
+    make: (labels: string[], labelRanges: SourceRange[], holder: JsonNode, body: JsonNode, range: SourceRange, header: SourceRange) => HclBlock,
+  ): void {
     if (labels.length === nLabels) {
-      if (node.type === 'object') out.push(this.block(type, labels, labelRanges, prop, node, this.range(prop), this.lines.range(prop.offset, node.offset + 1)));
+      if (node.type === 'object') out.push(make(labels, labelRanges, prop, node, this.range(prop), this.lines.range(prop.offset, node.offset + 1)));
       else if (node.type === 'array' && (node.children ?? []).every((c) => c.type === 'object')) {
-        for (const el of node.children ?? []) out.push(this.block(type, labels, labelRanges, el, el, this.range(el), this.firstLine(el)));
+        for (const el of node.children ?? []) out.push(make(labels, labelRanges, el, el, this.range(el), this.firstLine(el)));
       } else this.problem(`${[type, ...labels].join(' ')}: expected an object (or an array of objects) for the block body, found ${this.kindOf(node)}`, node);
       return;
     }
     if (node.type === 'array') {
-      for (const el of node.children ?? []) this.blocks(type, prop, el, nLabels, labels, labelRanges, out);
+      for (const el of node.children ?? []) this.walkLabels(type, prop, el, nLabels, labels, labelRanges, out, keyedBy, make);
       return;
     }
     if (node.type !== 'object') {
-      this.problem(`${[type, ...labels].join(' ')}: expected an object keyed by ${labels.length === 0 && type === 'resource' ? 'resource type' : 'name'}, found ${this.kindOf(node)}`, node);
+      this.problem(`${[type, ...labels].join(' ')}: expected an object keyed by ${keyedBy(labels.length)}, found ${this.kindOf(node)}`, node);
       return;
     }
     for (const p of node.children ?? []) {
@@ -163,7 +185,7 @@ class JsonLowering {
         this.comment(v, this.range(labels.length ? prop : node));
         continue;
       }
-      this.blocks(type, p, v, nLabels, [...labels, key], [...labelRanges, this.range(k)], out);
+      this.walkLabels(type, p, v, nLabels, [...labels, key], [...labelRanges, this.range(k)], out, keyedBy, make);
     }
   }
 
@@ -222,37 +244,13 @@ class JsonLowering {
 
   /** Labelled nested blocks: like `blocks`, with each body's context taken from its labels. */
   private labelled(type: string, prop: JsonNode, node: JsonNode, nLabels: number, labels: string[], labelRanges: SourceRange[], out: HclBlock[]): void {
-    if (labels.length === nLabels) {
-      const ctx = childContext('', type, labels);
-      const make = (holder: JsonNode, body: JsonNode, range: SourceRange, header: SourceRange): HclBlock => {
-        const b: HclBlock = { type, labels, labelRanges, range, headerRange: header, attrs: [], blocks: [], hasError: this.hasErrorIn(holder.offset, holder.offset + holder.length) };
-        this.body(body, ctx, range, b.attrs, b.blocks, new Set());
-        return b;
-      };
-      if (node.type === 'object') out.push(make(prop, node, this.range(prop), this.lines.range(prop.offset, node.offset + 1)));
-      else if (node.type === 'array' && (node.children ?? []).every((c) => c.type === 'object')) for (const el of node.children ?? []) out.push(make(el, el, this.range(el), this.firstLine(el)));
-      else this.problem(`${[type, ...labels].join(' ')}: expected an object (or an array of objects) for the block body, found ${this.kindOf(node)}`, node);
-      return;
-    }
-    if (node.type === 'array') {
-      for (const el of node.children ?? []) this.labelled(type, prop, el, nLabels, labels, labelRanges, out);
-      return;
-    }
-    if (node.type !== 'object') {
-      this.problem(`${type}: expected an object keyed by label, found ${this.kindOf(node)}`, node);
-      return;
-    }
-    for (const p of node.children ?? []) {
-      const [k, v] = p.children ?? [];
-      if (!k || !v) continue;
-      const key = String(k.value);
-      if (key === '//') {
-        this.comment(v, this.range(labels.length ? prop : node));
-        continue;
-      }
-      this.labelled(type, p, v, nLabels, [...labels, key], [...labelRanges, this.range(k)], out);
-    }
+    this.walkLabels(type, prop, node, nLabels, labels, labelRanges, out, () => 'label', (ls, lrs, holder, body, range, header) => {
+      const b: HclBlock = { type, labels: ls, labelRanges: lrs, range, headerRange: header, attrs: [], blocks: [], hasError: this.hasErrorIn(holder.offset, holder.offset + holder.length) };
+      this.body(body, childContext('', type, ls), range, b.attrs, b.blocks, new Set());
+      return b;
+    });
   }
+
 
   // --- values ------------------------------------------------------------------------------
 
