@@ -162,20 +162,7 @@ async function main(): Promise<void> {
   const masked = maskForParse(text);
   if (masked === null) throw new Error('the generated file should be masked');
   const tsTimes = (input: string): { wall: number[]; cpu: number[] } => {
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < 40; i++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      tsParser.parse(input)?.delete();
-      const t1 = performance.now();
-      const c = process.cpuUsage(c0);
-      if (i >= 10) {
-        wall.push(t1 - t0);
-        cpu.push((c.user + c.system) / 1000);
-      }
-    }
-    return { wall, cpu };
+    return timeRuns(40, 10, () => tsParser.parse(input)?.delete());
   };
   const tsMasked = tsTimes(masked);
   const tsReal = tsTimes(text);
@@ -183,20 +170,7 @@ async function main(): Promise<void> {
 
   // The same file cut mid-block (as while typing): tree-sitter recovers, lowering checks every node.
   const errorPath = (input: string): { wall: number[]; cpu: number[] } => {
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      analyzeTerraformModule([{ path: 'main.tf', hcl: parseTerraform(input) }]);
-      const t1 = performance.now();
-      const c = process.cpuUsage(c0);
-      if (i >= 10) {
-        wall.push(t1 - t0);
-        cpu.push((c.user + c.system) / 1000);
-      }
-    }
-    return { wall, cpu };
+    return timeRuns(30, 10, () => analyzeTerraformModule([{ path: 'main.tf', hcl: parseTerraform(input) }]));
   };
   const { wall: brokenFull, cpu: brokenCpu } = errorPath(broken);
   const missing = errorPath(missingValue);
@@ -255,3 +229,21 @@ void main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });
+
+/** Runs `fn` `runs` times; wall and CPU milliseconds of each run after the first `warm`. */
+function timeRuns(runs: number, warm: number, fn: () => unknown): { wall: number[]; cpu: number[] } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    const t1 = performance.now();
+    const c = process.cpuUsage(c0);
+    if (i >= warm) {
+      wall.push(t1 - t0);
+      cpu.push((c.user + c.system) / 1000);
+    }
+  }
+  return { wall, cpu };
+}
