@@ -17,43 +17,34 @@ const key = (r: SourceRange): string => `${r.start.line}:${r.start.column}-${r.e
 /** A literal string in a template: `${` and `%{` escaped. */
 const escapeTemplate = (s: string): string => s.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
 
-function literal(v: Val): Json {
+/**
+ * A value as Terraform JSON writes it. `asTemplate` false: a literal (variable defaults, tfvars),
+ * anything else is an error; true: strings are templates (`${` escaped) and expressions `${…}`.
+ */
+function toJson(v: Val, asTemplate: boolean): Json {
   switch (v.k) {
     case 'str':
-      return v.v;
+      return asTemplate ? escapeTemplate(v.v) : v.v;
     case 'num':
     case 'bool':
       return v.v;
     case 'null':
       return null;
     case 'list':
-      return v.items.map(literal);
+      return v.items.map((x) => toJson(x, asTemplate));
     case 'obj':
-      return Object.fromEntries(v.entries.map((e) => [e.key, literal(e.val)]));
+      return Object.fromEntries(v.entries.map((e) => [e.key, toJson(e.val, asTemplate)]));
+    case 'tpl':
+      if (asTemplate) return v.parts.map((p) => (p.k === 'str' ? escapeTemplate(p.v) : `\${${valText(p)}}`)).join('');
+      throw new Error(`not a literal: ${v.text}`);
     default:
+      if (asTemplate) return `\${${v.text}}`;
       throw new Error(`not a literal: ${v.text}`);
   }
 }
 
-function template(v: Val): Json {
-  switch (v.k) {
-    case 'str':
-      return escapeTemplate(v.v);
-    case 'num':
-    case 'bool':
-      return v.v;
-    case 'null':
-      return null;
-    case 'list':
-      return v.items.map(template);
-    case 'obj':
-      return Object.fromEntries(v.entries.map((e) => [e.key, template(e.val)]));
-    case 'tpl':
-      return v.parts.map((p) => (p.k === 'str' ? escapeTemplate(p.v) : `\${${valText(p)}}`)).join('');
-    default:
-      return `\${${v.text}}`;
-  }
-}
+const literal = (v: Val): Json => toJson(v, false);
+const template = (v: Val): Json => toJson(v, true);
 
 export function hclToJson(text: string, opts: { tfvars?: boolean; arrays?: boolean } = {}): string {
   const hcl = parseTerraform(text, () => true);
