@@ -706,6 +706,7 @@ export class FlowEngine {
   private dvArena: DataView = new DataView(new ArrayBuffer(0));
   private dvBuf: DataView = new DataView(new ArrayBuffer(0));
   private dvBufSrc: Uint8Array = EMPTY;
+  private dvArenaSrc: Uint8Array = EMPTY;
   private partIndex = 0;
 
   /**
@@ -866,7 +867,12 @@ export class FlowEngine {
       if (b - a >= 8) {
         // Four bytes at a time (ids such as vpc-/subnet-/instance- are 12–24 bytes): this runs for
         // every record forwarded to another partition's worker.
-        if (this.dvArena.buffer !== arena.buffer) this.dvArena = new DataView(arena.buffer, arena.byteOffset, arena.length);
+        // Compared by object, not by .buffer: reading a typed array's .buffer is a call into V8's
+        // runtime (≈3% of a two-worker run in perf).
+        if (this.dvArenaSrc !== arena) {
+          this.dvArenaSrc = arena;
+          this.dvArena = new DataView(arena.buffer, arena.byteOffset, arena.length);
+        }
         if (this.dvBufSrc !== buf) {
           this.dvBufSrc = buf;
           this.dvBuf = new DataView(buf.buffer, buf.byteOffset, buf.length);
