@@ -6,8 +6,9 @@
  * delivers many files, and workers split by file), then runs every scenario in its own child
  * process so that peak RSS (getrusage maxrss) is the scenario's own. Prints records/s, MB/s and
  * peak RSS for: the naive baseline (readline + split(' ') + Map with string keys), the engine
- * parse-only and parse+aggregate, plain and .gz, one thread and two workers, and a flat-memory check
- * (the 5M files read 10 times = 50M records at the same cardinality, as issue #3 asks).
+ * parse-only and parse+aggregate, plain and .gz, one thread and two workers, a flat-memory check
+ * (the 5M files read 10 times = 50M records at the same cardinality, as issue #3 asks), and DuckDB
+ * (a devDependency, the reference issue #3 names) doing the same aggregation with one and two threads.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -20,7 +21,7 @@ import { dataset, type Dataset } from './flowlogs-data';
 
 interface Scenario {
   label: string;
-  impl: 'naive' | 'engine';
+  impl: 'naive' | 'engine' | 'duckdb';
   aggregate: boolean;
   files: string[];
   workers: number;
@@ -77,6 +78,32 @@ async function naive(files: string[]): Promise<{ records: number; groups: number
   return { records, groups: map.size };
 }
 
+/**
+ * DuckDB's CSV reader with GROUP BY over the same files: the 7-tuple, the sums, first/last time,
+ * the OR of tcp-flags and one value of every context column, as the engine keeps them. With
+ * store_rejects, so that bad lines are kept and counted rather than failing the query (the engine
+ * counts and keeps them too). The time includes loading DuckDB and making the instance, as the
+ * engine's includes starting its workers.
+ */
+async function duckdb(files: string[], threads: number): Promise<{ records: number; groups: number }> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:', { threads: String(threads) });
+  const con = await db.connect();
+  const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
+  const ctx = ['account-id', 'vpc-id', 'subnet-id', 'az-id', 'pkt-srcaddr', 'pkt-dstaddr', 'pkt-src-aws-service', 'pkt-dst-aws-service', 'flow-direction', 'traffic-path'];
+  const r = await con.runAndReadAll(
+    `SELECT count(*) AS groups, sum(n) AS records FROM (
+       SELECT "interface-id", srcaddr, dstaddr, srcport, dstport, protocol, action,
+         sum(packets), sum(bytes), min(start), max("end"), count(*) AS n, bit_or("tcp-flags"),
+         ${ctx.map((c) => `min("${c}")`).join(', ')}
+       FROM read_csv([${list}], delim = ' ', header = true, store_rejects = true)
+       GROUP BY ALL)`,
+  );
+  const [groups, records] = r.getRows()[0].map(Number);
+  con.closeSync();
+  return { records, groups };
+}
+
 async function runScenario(s: Scenario): Promise<Measured> {
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
@@ -87,8 +114,8 @@ async function runScenario(s: Scenario): Promise<Measured> {
   let records = 0;
   let groups = 0;
   let rssEngine = 0;
-  if (s.impl === 'naive') {
-    const r = await naive(s.files);
+  if (s.impl === 'naive' || s.impl === 'duckdb') {
+    const r = s.impl === 'naive' ? await naive(s.files) : await duckdb(s.files, s.workers);
     records = r.records;
     groups = r.groups;
     rssEngine = maxRssMB();
@@ -130,7 +157,7 @@ function child(bundle: string, s: Scenario): Measured | { error: string } {
 async function bundle(dir: string): Promise<string> {
   const esbuild = await import('esbuild');
   const root = join(__dirname, '..');
-  const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, logLevel: 'warning' as const, absWorkingDir: root, external: ['esbuild'] };
+  const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, logLevel: 'warning' as const, absWorkingDir: root, external: ['esbuild', '@duckdb/node-api'] };
   const out = join(dir, 'flowlogs-bench.cjs');
   await esbuild.build({ ...common, entryPoints: [join(__dirname, 'flowlogs.bench.ts')], outfile: out });
   await esbuild.build({ ...common, entryPoints: [join(root, 'src/core/flowlogs/worker.ts')], outfile: join(dir, 'flowlog-worker.js') });
@@ -174,6 +201,9 @@ async function main(): Promise<void> {
     sc(`engine          parse+agg  ${B} gz     1 thread`, 'engine', true, big, true),
     sc(`engine          parse+agg  ${B} plain  2 workers`, 'engine', true, big, false, 2),
     sc(`engine          parse+agg  ${B} gz     2 workers`, 'engine', true, big, true, 2),
+    sc(`DuckDB 1.5.6    parse+agg  ${B} plain  1 thread`, 'duckdb', true, big, false),
+    sc(`DuckDB 1.5.6    parse+agg  ${B} plain  2 threads`, 'duckdb', true, big, false, 2),
+    sc(`DuckDB 1.5.6    parse+agg  ${B} gz     2 threads`, 'duckdb', true, big, true, 2),
     sc(`engine flat-mem parse+agg  ${(big.records * 10) / 1e6}M plain 1 thread (${B} files x10)`, 'engine', true, big, false, 1, 10),
   ];
   const bundled = await bundle(dir);
@@ -199,6 +229,7 @@ async function main(): Promise<void> {
   console.log('records/s: wall clock; rec/CPU-s: per second of process CPU time (all threads; less sensitive to a busy machine).');
   console.log('Engine times stop when the groups are summed (workers: merged); "+objects" is the extra time to make the');
   console.log('FlowAggregate[] the API returns. RSS engine: peak until then; RSS peak: with those objects. Naive: its Map.');
+  console.log('DuckDB: @duckdb/node-api, same files and grouping, one value per context column, store_rejects on.');
   console.log('MB/s counts file bytes (gz: compressed). Each scenario runs in its own process (peak RSS = getrusage maxrss).');
 }
 
