@@ -43,7 +43,7 @@ async function run(input: WorkerInput): Promise<void> {
       });
     });
     engine.partitioned(part.index, part.count, (p, batch) => {
-      (peers[p] as MessagePort).postMessage(batch satisfies PeerMessage, [batch.rows.buffer as ArrayBuffer]);
+      (peers[p] as MessagePort).postMessage(batch satisfies PeerMessage);
     });
   }
   let bytes = 0;
