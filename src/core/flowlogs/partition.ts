@@ -6,8 +6,9 @@
  * two nearly full tables plus the main thread's, and the main thread then merged ~1.4M groups
  * alone (≈ 0.3–0.5 s) while the other core sat idle. Instead each worker owns one partition of the
  * key space: it parses its own files, sums the records of its partition, and forwards every other
- * record, already in table-row form, to the worker that owns it (batches of rows, transferred, not
- * copied). The workers' tables are then disjoint, together exactly one table's worth of groups,
+ * record, already in table-row form, to the worker that owns it (batches of rows in
+ * SharedArrayBuffers, neither copied nor detached; the receiver hands each buffer back for reuse
+ * once merged). The workers' tables are then disjoint, together exactly one table's worth of groups,
  * and the main thread appends them without a single lookup (FlowTable.appendDisjoint).
  *
  * The partition of a record must not depend on anything local to a worker, so it hashes only
@@ -42,7 +43,7 @@ export interface RowBatch {
   ctxs: string[];
 }
 
-const ROWS_PER_BATCH = 8192;
+const ROWS_PER_BATCH = 2048;
 
 /** Per-destination row buffers of one worker. */
 export class Forwarder {
@@ -65,12 +66,21 @@ export class Forwarder {
     }
   }
 
+  /** Batch buffers their receivers have merged and handed back (recycle()). */
+  private readonly pool: SharedArrayBuffer[] = [];
+
+  /** Takes back a batch buffer its receiver has merged, for a later batch. */
+  recycle(buf: SharedArrayBuffer): void {
+    if (buf.byteLength === ROWS_PER_BATCH * 64) this.pool.push(buf);
+  }
+
   private alloc(p: number): void {
     // Shared, not transferred: transferring an ArrayBuffer detaches it, and the first detach in a
     // thread makes V8 add a detached-buffer check to every typed-array access of its optimised
     // code from then on: the parser and the table ran ≈ 15% slower (bench, two workers). A
     // SharedArrayBuffer is posted without being detached; the sender just drops its reference.
-    const buf = new SharedArrayBuffer(ROWS_PER_BATCH * 64);
+    // Every word of a row is written by add(), so a recycled buffer needs no clearing.
+    const buf = this.pool.pop() ?? new SharedArrayBuffer(ROWS_PER_BATCH * 64);
     this.K[p] = new Uint32Array(buf);
     this.V[p] = new Float64Array(buf);
   }

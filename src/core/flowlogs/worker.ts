@@ -13,7 +13,8 @@ import { FlowEngine } from './engine';
 import type { RowBatch } from './partition';
 import { MergeRemap } from './table';
 
-type PeerMessage = RowBatch | { type: 'eof' };
+/** Between two workers: rows forwarded, a merged batch's buffer handed back for reuse, end of rows. */
+type PeerMessage = RowBatch | { type: 'free'; buffer: SharedArrayBuffer } | { type: 'eof' };
 
 async function run(input: WorkerInput): Promise<void> {
   const port = parentPort;
@@ -32,6 +33,9 @@ async function run(input: WorkerInput): Promise<void> {
     let resolveDone!: () => void;
     peersDone = new Promise<void>((r) => (resolveDone = r));
     if (open === 0) resolveDone();
+    const fwd = engine.partitioned(part.index, part.count, (p, batch) => {
+      (peers[p] as MessagePort).postMessage(batch satisfies PeerMessage);
+    });
     peers.forEach((peer) => {
       if (!peer) return;
       const remap = new MergeRemap();
@@ -39,11 +43,10 @@ async function run(input: WorkerInput): Promise<void> {
         if (m.type === 'rows') {
           remap.extend(engine.table, m.ifaces, m.addrs, m.ctxs);
           engine.table.mergeRows(m.rows, m.count, remap);
-        } else if (--open === 0) resolveDone();
+          peer.postMessage({ type: 'free', buffer: m.rows.buffer as SharedArrayBuffer } satisfies PeerMessage);
+        } else if (m.type === 'free') fwd.recycle(m.buffer);
+        else if (--open === 0) resolveDone();
       });
-    });
-    engine.partitioned(part.index, part.count, (p, batch) => {
-      (peers[p] as MessagePort).postMessage(batch satisfies PeerMessage);
     });
   }
   let bytes = 0;
