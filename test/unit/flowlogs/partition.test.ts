@@ -63,7 +63,7 @@ const sorted = (x: FlowAggregate[]) => x.map(keyOf).sort();
 test('key-partitioned workers (2 and 3) and any file order give exactly the one-thread result', async () => {
   const files: string[] = [];
   for (let f = 0; f < 4; f++) {
-    // 20k records a file: each worker forwards more than one 8192-row batch while still reading.
+    // 20k records a file: each worker forwards many 2,048-row batches while still reading.
     const rows = records(f + 1, 20000);
     rows.splice(50 * (f + 1), 0, `bad line ${f}`);
     const text = [FIELDS.join(' '), ...rows].join('\n') + '\n';
@@ -128,6 +128,34 @@ test('forwarded rows carry their strings: the receiver maps the sender ids to it
   for (const a of combined.toArray()) if (a.interfaceId !== 'eni-0000000000000ffff') own.push(keyOf(a));
   assert.deepEqual(own.sort(), sorted(oneThread.table.toArray()));
   assert.ok(batches.length >= 1);
+});
+
+test('a recycled row buffer is rewritten whole: merging each batch and handing its buffer back gives the one-thread result', () => {
+  const receiver = new FlowEngine({ fields: FIELDS });
+  const remap = new MergeRemap();
+  const seen = new Set<ArrayBufferLike>();
+  let batches = 0;
+  const sender = new FlowEngine({ fields: FIELDS });
+  const fwd = sender.partitioned(0, 2, (_p, b) => {
+    batches++;
+    seen.add(b.rows.buffer);
+    remap.extend(receiver.table, b.ifaces, b.addrs, b.ctxs);
+    receiver.table.mergeRows(b.rows, b.count, remap);
+    // As worker.ts does once a batch is merged: the buffer goes back to the sender at once.
+    fwd.recycle(b.rows.buffer as SharedArrayBuffer);
+  });
+  const oneThread = new FlowEngine({ fields: FIELDS });
+  for (const [i, l] of records(11, 12000).entries()) {
+    oneThread.addLine(l, 'x', i + 1);
+    sender.addLine(l, 'x', i + 1);
+  }
+  sender.flush();
+  assert.ok(batches >= 2, `several batches (${batches})`);
+  assert.equal(seen.size, 1, 'every batch after the first reused the recycled buffer');
+  const combined = new FlowTable();
+  combined.merge(sender.table.serialize());
+  combined.appendDisjoint(receiver.table.serialize());
+  assert.deepEqual(sorted(combined.toArray()), sorted(oneThread.table.toArray()));
 });
 
 test('appendDisjoint: lookups after the append find appended and old groups', () => {
