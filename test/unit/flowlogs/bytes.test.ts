@@ -45,3 +45,22 @@ test('Interner gives dense stable ids and survives growth', () => {
   }
   assert.equal(new Set(ids.values()).size, 5000);
 });
+
+test('Interner tells apart long ids that differ in any one byte, at any offset in the chunk', () => {
+  // Ids of 8+ bytes are compared four bytes at a time: every position of the difference, and
+  // every alignment of the text in the buffer, must still give distinct ids and find them again.
+  const it = new Interner();
+  const base = 'eni-0123456789abcdef0';
+  const variants = [base];
+  for (let p = 0; p < base.length; p++) variants.push(base.slice(0, p) + (base[p] === 'x' ? 'y' : 'x') + base.slice(p + 1));
+  variants.push(base.slice(0, 8), base.slice(0, 9), base + '1');
+  const ids = variants.map((v) => it.internString(v));
+  assert.equal(new Set(ids).size, variants.length);
+  for (let pad = 0; pad < 5; pad++) {
+    for (const [i, v] of variants.entries()) {
+      const chunk = Buffer.from(' '.repeat(pad) + v + ' tail');
+      assert.equal(it.intern(new Uint8Array(chunk), pad, pad + v.length), ids[i], `${v} at offset ${pad}`);
+    }
+  }
+  assert.equal(it.size, variants.length);
+});
