@@ -614,7 +614,33 @@ export class FlowEngine {
     if (!this.aggregate) return;
     if (start >= 0 && start < this.minStart) this.minStart = start;
     if (end > this.maxEnd) this.maxEnd = end;
+    this.sumRecord(buf, sc, act, dir, sport, dport, proto, start, end, packets, bytes);
+  }
 
+  /**
+   * Sums a validated record under its integer key (or forwards it to its partition's worker).
+   * Its own method, not part of processFields, for V8's inliner: an optimised function may inline
+   * only so much bytecode (920) in all, and processFields alone is ~4,000; split, each half inlines
+   * its small helpers (interning, hashing, the partition) instead of calling them (bench: two
+   * workers 2.2 s -> 2.0 s, one thread −3%).
+   */
+  private sumRecord(
+    buf: Uint8Array,
+    sc: Schema,
+    act: number,
+    dir: number,
+    sport: number,
+    dport: number,
+    proto: number,
+    start: number,
+    end: number,
+    packets: number,
+    bytes: number,
+  ): void {
+    const ts = this.ts;
+    const te = this.te;
+    const nums = this.nums;
+    const akind = this.akind;
     // Sum under the integer key.
     const t = this.table;
     const iface = sc.iIface >= 0 && !isDash(buf, ts[sc.iIface], te[sc.iIface]) ? t.ifaces.intern(buf, ts[sc.iIface], te[sc.iIface]) : 0;
