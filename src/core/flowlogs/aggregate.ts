@@ -10,6 +10,7 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { FlowAggregate, Progress, RecordCounts, SkippedLine, SourceError } from '../model/flows';
 import { collectFiles, feedFile, type FileEntry } from '../sources/files';
 import { type EngineSnapshot, FlowEngine, type FlowRecord, type TransitGatewaySummary } from './engine';
+import { readFiles, runPartition } from './partition-run';
 import type { TimeWindow } from './layout';
 import type { SerializedTable } from './table';
 
@@ -97,15 +98,8 @@ export async function aggregateToEngine(
   });
   let bytes = 0;
   if (workers <= 1) {
-    let files = 0;
-    for (const f of collected.files) {
-      for await (const n of feedFile(engine, f.path, opts.signal)) {
-        bytes += n;
-        opts.onProgress?.({ records: engine.counts.lines, bytes, files });
-      }
-      files++;
-      opts.onProgress?.({ records: engine.counts.lines, bytes, files });
-    }
+    const paths = collected.files.map((f) => f.path);
+    bytes = await readFiles(engine, paths, (b, files) => opts.onProgress?.({ records: engine.counts.lines, bytes: b, files }), opts.signal);
   } else {
     bytes = await runWorkers(engine, collected.files, workers, opts);
   }
@@ -141,7 +135,10 @@ function workerScript(): { file: string; eval?: boolean } {
   throw new Error(`flow-log worker script not found beside ${__dirname}`);
 }
 
-/** Splits files over workers (largest first, to the least loaded) and merges their results. */
+/**
+ * Splits files over n partitions (largest first, to the least loaded): the first runs on this
+ * thread into `engine`, the others on worker threads; then adds in the workers' counts and tables.
+ */
 async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opts: AggregateOptions): Promise<number> {
   const buckets: { files: string[]; size: number }[] = Array.from({ length: n }, () => ({ files: [], size: 0 }));
   // Keep each bucket's files in path order (skipped lines come out file by file).
@@ -158,10 +155,11 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
     const sum = progress.reduce((a, p) => ({ records: a.records + p.records, bytes: a.bytes + p.bytes, files: a.files + p.files }));
     opts.onProgress?.(sum);
   };
+  const aggregate = opts.aggregate !== false;
   const running: Worker[] = [];
-  // Aggregating: one MessageChannel per pair of workers, so each can forward rows to the others.
+  // Aggregating: one MessageChannel per pair of partitions, so each can forward rows to the others.
   const peers: (MessagePort | null)[][] = buckets.map(() => buckets.map(() => null));
-  if (opts.aggregate !== false) {
+  if (aggregate) {
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
         const ch = new MessageChannel();
@@ -170,16 +168,19 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
       }
     }
   }
-  const results = buckets.map(
-    (b, i) =>
+  // Stops this thread's share when a worker fails or the caller cancels.
+  const stop = new AbortController();
+  const results = buckets.slice(1).map(
+    (b, k) =>
       new Promise<Extract<WorkerMessage, { type: 'done' }>>((resolve, reject) => {
+        const i = k + 1;
         const input: WorkerInput = {
           files: b.files,
           fields: opts.fields,
           window: opts.window,
           maxSkippedKept: opts.maxSkippedKept,
           aggregate: opts.aggregate,
-          partition: opts.aggregate === false ? undefined : { index: i, count: n, peers: peers[i] },
+          partition: aggregate ? { index: i, count: n, peers: peers[i] } : undefined,
         };
         const transferList = peers[i].filter((p): p is MessagePort => p !== null);
         const w = new Worker(script.file, { workerData: input, eval: script.eval ?? false, transferList });
@@ -202,19 +203,27 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
   );
   const onAbort = () => {
     for (const w of running) void w.terminate();
+    stop.abort(opts.signal?.reason);
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
+  const ownProgress = (bytes: number, done: number) => {
+    progress[0] = { records: engine.counts.lines, bytes, files: done };
+    report();
+  };
+  const own = aggregate
+    ? runPartition(engine, buckets[0].files, { index: 0, count: n, peers: peers[0] }, ownProgress, stop.signal)
+    : readFiles(engine, buckets[0].files, ownProgress, stop.signal);
   try {
-    let bytes = 0;
-    // All results first: partitioned workers wait for each other's last rows, so one that fails
-    // must stop the others at once (awaiting them in turn would wait forever for the failed one).
-    const done = await Promise.all(results);
-    // Merge in bucket order so the result does not depend on which worker finishes first.
+    // All results first: partitions wait for each other's last rows, so one that fails must stop
+    // the others at once (awaiting them in turn would wait forever for the failed one).
+    const [ownBytes, ...done] = await Promise.all([own, ...results]);
+    let bytes = ownBytes;
+    // In partition order, so the result does not depend on which worker finishes first.
     for (const m of done) {
       engine.mergeCounts(m.snapshot);
-      // Partitioned workers' tables are disjoint: appended without lookups.
-      if (m.table && !engine.table.adopt(m.table)) {
+      // Partitioned workers' tables are disjoint from this one: appended without lookups.
+      if (m.table) {
         if (m.partitioned) engine.table.appendDisjoint(m.table);
         else engine.table.merge(m.table);
       }
@@ -223,7 +232,8 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
     }
     return bytes;
   } catch (err) {
-    onAbort();
+    for (const w of running) void w.terminate();
+    stop.abort(err);
     throw err;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);

@@ -745,6 +745,12 @@ export class FlowEngine {
     return this.fwd;
   }
 
+  /** Back to summing every record here (after a partitioned run; nothing may be left to send). */
+  unpartitioned(): void {
+    this.fwd = null;
+    this.partIndex = 0;
+  }
+
   /**
    * Group prefetching. The table is far bigger than the CPU caches, so each lookup costs two cache
    * misses (slot, then row). Done one record at a time the CPU waits for each miss in turn; here

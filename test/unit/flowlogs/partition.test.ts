@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { aggregateFiles } from '../../../src/core/flowlogs/aggregate';
+import { aggregateFiles, aggregateToEngine } from '../../../src/core/flowlogs/aggregate';
 import { FlowEngine } from '../../../src/core/flowlogs/engine';
 import { partitionOf, type RowBatch } from '../../../src/core/flowlogs/partition';
 import { FlowTable, MergeRemap } from '../../../src/core/flowlogs/table';
@@ -85,7 +85,21 @@ test('key-partitioned workers (2 and 3) and any file order give exactly the one-
     assert.deepEqual(sorted(r.aggregates), sorted(one.aggregates), `aggregates, ${workers} workers`);
     assert.deepEqual(r.window, one.window);
     assert.equal(r.skipped.length, 4);
+    // Skipped lines in file order: this thread's files (partition 0) first, then each worker's.
+    assert.deepEqual(r.skipped.map((x) => x.text).sort(), one.skipped.map((x) => x.text).sort());
   }
+  // Parse-only over 2 and 3 partitions: the same counts, no groups.
+  for (const workers of [2, 3]) {
+    const r = await aggregateFiles(files, { workers, aggregate: false });
+    assert.deepEqual(r.counts, one.counts, `parse-only counts, ${workers} workers`);
+    assert.equal(r.aggregates.length, 0);
+  }
+  // The calling thread ran partition 0: afterwards its engine sums every record itself again.
+  const run = await aggregateToEngine(files, { workers: 2 });
+  const before = run.engine.table.groups;
+  run.engine.addLine(records(999, 1)[0].replace(/eni-\w+/, 'eni-00000000000000abc'), 'after', 1, FIELDS);
+  run.engine.flush();
+  assert.equal(run.engine.table.groups, before + 1, 'a new record after the run is summed here, not forwarded');
 });
 
 test('partitionOf is a pure function of global key values, and spreads keys', () => {
