@@ -227,7 +227,7 @@ async function main(): Promise<void> {
   }
   console.log(`load average at end ${load()}`);
   console.log('records/s: wall clock; rec/CPU-s: per second of process CPU time (all threads; less sensitive to a busy machine).');
-  console.log('Engine times stop when the groups are summed (two threads: the worker's table appended); "+objects" is the extra time to make the');
+  console.log('Engine times stop when the groups are summed (two threads: the worker table appended); "+objects" is the extra time to make the');
   console.log('FlowAggregate[] the API returns. RSS engine: peak until then; RSS peak: with those objects. Naive: its Map.');
   console.log('DuckDB: @duckdb/node-api, same files and grouping, one value per context column, store_rejects on.');
   console.log('MB/s counts file bytes (gz: compressed). Each scenario runs in its own process (peak RSS = getrusage maxrss).');
