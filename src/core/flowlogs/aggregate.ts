@@ -95,6 +95,8 @@ export async function aggregateToEngine(
     window: opts.window,
     maxSkippedKept: opts.maxSkippedKept,
     aggregate: opts.aggregate,
+    // Each partition's table holds about 1/workers of the groups (parse-only: no table to size).
+    expectedRecords: opts.aggregate === false ? 0 : estimateRecords(collected.files) / workers,
   });
   let bytes = 0;
   if (workers <= 1) {
@@ -105,6 +107,16 @@ export async function aggregateToEngine(
   }
   engine.flush();
   return { engine, files: collected.files.length, bytes, filesSkippedByWindow: collected.skippedByWindow, errors: collected.errors };
+}
+
+/**
+ * About how many records the files hold, for sizing the group table (engine.ts initialGroups):
+ * ~200 bytes a v5 line; gzip and Parquet shrink flow logs roughly 7 and 8 times.
+ */
+export function estimateRecords(files: readonly FileEntry[]): number {
+  let bytes = 0;
+  for (const f of files) bytes += f.size * (/\.gz$/i.test(f.path) ? 7 : /\.parquet$/i.test(f.path) ? 8 : 1);
+  return bytes / 200;
 }
 
 // ------------------------------------------------------------------ workers
@@ -121,6 +133,8 @@ export interface WorkerInput {
   window?: TimeWindow;
   maxSkippedKept?: number;
   aggregate?: boolean;
+  /** Records this worker's table should expect (engine.ts initialGroups). */
+  expectedRecords?: number;
   /** Key-partitioned aggregation (partition.ts): this worker's partition and a port to each other worker (null at its own index). */
   partition?: { index: number; count: number; peers: (MessagePort | null)[] };
 }
@@ -180,6 +194,7 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
           window: opts.window,
           maxSkippedKept: opts.maxSkippedKept,
           aggregate: opts.aggregate,
+          expectedRecords: aggregate ? estimateRecords(files) / n : 0,
           partition: aggregate ? { index: i, count: n, peers: peers[i] } : undefined,
         };
         const transferList = peers[i].filter((p): p is MessagePort => p !== null);

@@ -20,6 +20,7 @@ async function run(input: WorkerInput): Promise<void> {
     window: input.window,
     maxSkippedKept: input.maxSkippedKept,
     aggregate: input.aggregate,
+    expectedRecords: input.expectedRecords,
   });
   let last = 0;
   const progress = (bytes: number, files: number, force = false) => {

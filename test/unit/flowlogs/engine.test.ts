@@ -316,3 +316,23 @@ test('pkt-srcaddr and pkt-dstaddr are filled independently by later records of a
   assert.equal(r.aggregates[0].pktDstaddr, '52.94.1.1');
   assert.equal(r.aggregates[0].pktSrcaddr, '10.0.0.1');
 });
+
+test('the group table sized from a records hint: a quarter of the hint, 4,096 to 1M groups; same groups either way', async () => {
+  const { initialGroups } = await import('../../../src/core/flowlogs/engine');
+  const { estimateRecords } = await import('../../../src/core/flowlogs/aggregate');
+  assert.equal(initialGroups(undefined), 4096);
+  assert.equal(initialGroups(100), 4096);
+  assert.equal(initialGroups(4 * 5000), 8192);
+  assert.equal(initialGroups(4_000_000), 1 << 20);
+  assert.equal(initialGroups(1e12), 1 << 20);
+  // ~200 bytes a record; .gz and .parquet count 7 and 8 times their size.
+  assert.equal(estimateRecords([{ path: 'a.log', size: 2000 }, { path: 'b.log.gz', size: 200 }, { path: 'c.parquet', size: 100 }]), 21);
+  // Many groups past the first capacity: a presized table and a growing one agree.
+  const lines = ['version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'];
+  for (let i = 0; i < 20000; i++) lines.push(`2 1 eni-${i % 7} 10.0.${(i >> 8) & 255}.${i & 255} 1.2.3.4 ${1024 + (i % 3)} 443 6 1 100 1 2 ACCEPT OK`);
+  const text = lines.join('\n') + '\n';
+  const small = runText(text);
+  const big = runText(text, { expectedRecords: 1e9 });
+  assert.equal(small.aggregates.length, 20000);
+  assert.deepEqual(big.aggregates, small.aggregates);
+});
