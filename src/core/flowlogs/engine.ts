@@ -5,10 +5,10 @@
  * Node code (readline + `line.split(' ')` + `Map<string, ...>` keyed by the joined 7-tuple) makes
  * ~25 strings per line and one key string per record. Measured by bench/flowlogs.bench.ts on this
  * 2-core machine (5M v5 records, 1.07 GB, 1.7M distinct 7-tuples, same run, nothing else running):
- * naive 18.4–21.0 s (0.24–0.27M records/s); this engine 1.7 s parse-only (2.8M/s) and 3.2–3.3 s
- * parse+aggregate on one thread (1.51–1.58M/s; .gz 3.6 s, 1.38–1.41M/s), 2.8–2.9 s with two
- * key-partitioned worker threads (partition.ts); peak RSS 320–390 MB (~700 MB once the
- * FlowAggregate[] objects exist).
+ * naive 17.8–18.0 s (0.28M records/s); this engine 1.74 s parse-only (2.9M/s) and 3.0–3.1 s
+ * parse+aggregate on one thread (1.63–1.69M/s; .gz 3.3–3.4 s, 1.48–1.50M/s), 1.93–1.95 s with two
+ * key-partitioned threads (partition.ts; DuckDB 1.5.6 in the same run: 1.93–1.99 s); peak RSS
+ * 220–320 MB (~650 MB once the FlowAggregate[] objects exist).
  * What it does instead: it finds field boundaries and the line end in one scan of the chunk's
  * bytes, validates and parses numbers and IPv4 addresses on byte ranges (an IPv4 address becomes
  * its 32-bit value, no lookup at all), interns interface ids (and IPv6 addresses) to small
