@@ -40,6 +40,7 @@ function buildApi(s: EditorServices, trees: { findingsTree: FindingsTree; source
       statusBar: () => ({ text: statusBar.item.text, command: statusBar.item.command }),
       modulesLoaded: () => lazyCore.loaded(),
       crashAnalysisWorker: () => s.data.crashWorkerForTest(),
+      analysesSuperseded: () => s.data.analysesSuperseded,
     },
   };
 }

@@ -315,6 +315,8 @@ export class DataService implements vscode.Disposable {
   reanalyze(): Promise<void> {
     if (this.analysisNext) return this.analysisNext;
     if (this.analysisRun) {
+      // The running analysis is out of date: stop it (in the worker), the next one starts sooner.
+      this.analysisAbort?.abort();
       const next = this.analysisRun.then(() => {
         this.analysisNext = undefined;
         return this.startAnalysis();
@@ -325,15 +327,23 @@ export class DataService implements vscode.Disposable {
     return this.startAnalysis();
   }
 
+  /** Stops the running analysis when a newer one is asked for (reanalyze). */
+  private analysisAbort: AbortController | undefined;
+  /** Analyses stopped because a newer one was asked for (the log says so too; for tests). */
+  analysesSuperseded = 0;
+
   private startAnalysis(): Promise<void> {
-    const run = this.runAnalysis().finally(() => {
+    const abort = new AbortController();
+    this.analysisAbort = abort;
+    const run = this.runAnalysis(abort.signal).finally(() => {
+      if (this.analysisAbort === abort) this.analysisAbort = undefined;
       if (this.analysisRun === run) this.analysisRun = undefined;
     });
     this.analysisRun = run;
     return run;
   }
 
-  private async runAnalysis(): Promise<void> {
+  private async runAnalysis(signal: AbortSignal): Promise<void> {
     if (!this.state.sources.length) {
       this.state.setAnalysis(undefined);
       return;
@@ -349,7 +359,7 @@ export class DataService implements vscode.Disposable {
         prices: settings.prices,
         privateCidrs: settings.privateCidrs,
         window: win.spec.kind === 'absolute' ? { start: win.spec.start, end: win.spec.end } : undefined,
-      });
+      }, signal);
       await this.beforeApplyForTest?.('analysis');
       // Computed from aggregates a crash has since dropped: the views stay cleared.
       if (this.lostInCrash(host, crashes, 'analysis.dropped', { flows: analysis.flows.length })) return;
@@ -365,6 +375,12 @@ export class DataService implements vscode.Disposable {
       }
       this.state.setAnalysis(analysis);
     } catch (err) {
+      if (signal.aborted) {
+        // Superseded by a newer analysis, which runs next: nothing went wrong.
+        this.analysesSuperseded++;
+        this.log.info('analysis.superseded', {});
+        return;
+      }
       const message = err instanceof Error ? err.message : String(err);
       this.log.error('analysis.failed', { error: message });
       // A crash is reported once by onWorkerCrash.

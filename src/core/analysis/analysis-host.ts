@@ -31,7 +31,8 @@ export type HostRequest =
   | { type: 'removeSource'; id: number; sourceId: string }
   | { type: 'loadInventory'; id: number; path: string }
   | { type: 'setInventory'; id: number; inventory: Inventory | undefined }
-  | { type: 'analyze'; id: number; options: AnalyzeOptions }
+  /** abortFlag: a shared Int32Array the host sets to 1 to stop the analysis (see analyze()). */
+  | { type: 'analyze'; id: number; options: AnalyzeOptions; abortFlag?: Int32Array }
   | { type: 'cancel'; id: number; target: number };
 
 /** A reply from the worker. */
@@ -140,13 +141,22 @@ export class AnalysisHost {
     this.inventory = inventory;
   }
 
-  /** Every source's aggregates with the inventory → the EditorAnalysis (flows as EditorFlow). */
-  async analyze(options: AnalyzeOptions = {}): Promise<EditorAnalysis> {
-    if (this.local) return this.local.analyze(options);
+  /**
+   * Every source's aggregates with the inventory → the EditorAnalysis (flows as EditorFlow).
+   * Aborting `signal` stops it and rejects with the signal's reason. The worker runs an analysis
+   * in one go, so it would not see a `cancel` message until the end: it reads a shared flag
+   * instead, which this sets (between phases and every 5,000 flows).
+   */
+  async analyze(options: AnalyzeOptions = {}, signal?: AbortSignal): Promise<EditorAnalysis> {
+    if (this.local) {
+      if (signal?.aborted) throw signal.reason;
+      return this.local.analyze(options, signal);
+    }
     // Options are JSON by nature; callers may hand in objects that cannot be cloned as they are
     // (VS Code's configuration values are proxies): post a plain copy.
     const plain = JSON.parse(JSON.stringify(options)) as AnalyzeOptions;
-    return (await this.request({ type: 'analyze', options: plain })) as EditorAnalysis;
+    const abortFlag = signal ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+    return (await this.request({ type: 'analyze', options: plain, abortFlag }, { signal })) as EditorAnalysis;
   }
 
   /**
@@ -206,7 +216,10 @@ export class AnalysisHost {
     }
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
-      const onAbort = () => this.worker?.postMessage({ type: 'cancel', id: ++this.seq, target: id } satisfies HostRequest);
+      const onAbort = () => {
+        if ('abortFlag' in req && req.abortFlag) Atomics.store(req.abortFlag, 0, 1);
+        else this.worker?.postMessage({ type: 'cancel', id: ++this.seq, target: id } satisfies HostRequest);
+      };
       const done = () => {
         signal?.removeEventListener('abort', onAbort);
         this.updateRef();

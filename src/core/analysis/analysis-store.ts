@@ -7,6 +7,7 @@
  * back to the caller: a load returns its summary, an analysis returns the EditorAnalysis with each
  * flow cut down to the EditorFlow fields the views read.
  */
+import type { AbortLike } from '../network/analyze';
 import type { FlowAggregate, Progress, RecordCounts, SkippedLine, SourceError } from '../model/flows';
 import type { Inventory } from '../model/inventory';
 import type { EditorAnalysis } from './editor-model';
@@ -117,10 +118,13 @@ export class AnalysisStore {
     this.inventory = inventory;
   }
 
-  /** Every source's aggregates with the inventory → the editor's analysis (flows as EditorFlow). */
-  analyze(opts: AnalyzeOptions = {}): EditorAnalysis {
+  /**
+   * Every source's aggregates with the inventory → the editor's analysis (flows as EditorFlow).
+   * `signal` stops it between phases and every 5,000 flows (it throws the signal's reason).
+   */
+  analyze(opts: AnalyzeOptions = {}, signal?: AbortLike): EditorAnalysis {
     const all = this.bySource.size === 1 ? [...this.bySource.values()][0] : [...this.bySource.values()].flat();
-    return forEditor(analyze(all, this.inventory, opts));
+    return forEditor(analyze(all, this.inventory, opts, signal));
   }
 }
 

@@ -3,13 +3,25 @@
  * scripts/build.mjs; run from source via tsx in development). Holds one AnalysisStore — every
  * source's flow aggregates and the inventory — and answers AnalysisHost's requests, so reading
  * flow logs and analysing them never blocks the extension host's thread. Requests are handled as
- * they come (a load is asynchronous; an analysis runs to its end). A load's `cancel` aborts the
- * core's signal. Started by analysis-host.ts; not an API.
+ * they come (a load is asynchronous; an analysis runs in one go). A load's `cancel` aborts the
+ * core's signal; an analysis is stopped through a shared flag (analysis-host.ts analyze()). Started by analysis-host.ts; not an API.
  */
 import { parentPort } from 'node:worker_threads';
 import type { Progress } from '../model/flows';
+import type { AbortLike } from '../network/analyze';
 import { AnalysisStore } from './analysis-store';
 import type { HostRequest, WorkerReply } from './analysis-host';
+
+/** A signal read from a flag the host sets (Atomics), since this thread is busy while analysing. */
+function flagSignal(flag: Int32Array): AbortLike {
+  const reason = Object.assign(new Error('analysis cancelled'), { name: 'AbortError' });
+  return {
+    get aborted() {
+      return Atomics.load(flag, 0) !== 0;
+    },
+    reason,
+  };
+}
 
 const port = parentPort;
 if (port) {
@@ -50,7 +62,7 @@ if (port) {
         store.setInventory(m.inventory);
         return undefined;
       case 'analyze':
-        return store.analyze(m.options);
+        return store.analyze(m.options, m.abortFlag ? flagSignal(m.abortFlag) : undefined);
       case 'cancel':
         running.get(m.target)?.abort();
         return undefined;

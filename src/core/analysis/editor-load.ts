@@ -9,6 +9,7 @@ import type { EditorAnalysis } from './editor-model';
 import { aggregateFiles } from '../flowlogs';
 import { loadInventoryFiles } from '../sources/inventory-files';
 import { analyzeFlows } from '../network';
+import type { AbortLike } from '../network/analyze';
 import { parsePriceOverrides, type PriceOverrides } from '../pricing';
 import { toEditorAnalysis } from './editor-analysis';
 
@@ -61,12 +62,13 @@ export function priceOverridesFromSetting(setting: Record<string, unknown> | und
   return { overrides: r.overrides, problems: r.problems };
 }
 
-export function analyze(aggregates: FlowAggregate[], inventory: Inventory | undefined, opts: AnalyzeOptions = {}): EditorAnalysis {
+export function analyze(aggregates: FlowAggregate[], inventory: Inventory | undefined, opts: AnalyzeOptions = {}, signal?: AbortLike): EditorAnalysis {
   const prices = priceOverridesFromSetting(opts.prices);
   const a = analyzeFlows(aggregates, inventory ?? null, {
     privateCidrs: opts.privateCidrs,
     priceOverrides: prices.overrides,
     window: opts.window,
+    signal,
   });
   const out = toEditorAnalysis(a, inventory);
   out.notes.unshift(...prices.problems);

@@ -27,7 +27,8 @@ export interface AnalyzeOptions {
   awsIpRanges?: AwsIpRanges | null;
   /** Window to state and project from (Unix seconds); default: the records' first start to last end. */
   window?: { start: number; end: number };
-  signal?: AbortSignal;
+  /** Checked between phases and every 5,000 flows; an AbortSignal, or any object with `aborted` and `reason`. */
+  signal?: AbortLike;
 }
 
 export interface FlowTotals {
@@ -78,7 +79,10 @@ function windowOf(aggs: FlowAggregate[], opt?: { start: number; end: number }): 
   return { start, end, seconds: Math.max(1, end - start), source: 'records' };
 }
 
-function checkAbort(signal?: AbortSignal): void {
+/** What cancellation needs of a signal: an AbortSignal, or a flag another thread sets (analysis-worker.ts). */
+export type AbortLike = Pick<AbortSignal, 'aborted' | 'reason'>;
+
+function checkAbort(signal?: AbortLike): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 

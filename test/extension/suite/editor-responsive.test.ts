@@ -90,4 +90,18 @@ describe('editor: responsive while a large load is analysed', () => {
     }
     assert.equal(api.state.analysis!.flows.length, demoFlows);
   });
+
+  it('a newer analysis stops the running one (in the worker) instead of queueing behind it', async function () {
+    this.timeout(60_000);
+    const api = await loadedApi();
+    const flows = api.state.analysis!.flows.length;
+    const before = api.testHooks.analysesSuperseded();
+    // Two in a row: the second makes the first out of date, so the first is stopped, not finished.
+    const first = api.data.reanalyze();
+    const second = api.data.reanalyze();
+    await Promise.all([first, second]);
+    assert.equal(api.testHooks.analysesSuperseded(), before + 1, 'the first analysis was stopped');
+    assert.equal(api.state.analysis!.flows.length, flows, 'the second one landed');
+    assert.ok(!api.state.errors.some((e) => e.source === 'analysis'), 'a stopped analysis is not an error');
+  });
 });

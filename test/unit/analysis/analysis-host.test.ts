@@ -219,3 +219,30 @@ test('an inventory the worker never took (it crashed first) is not given to the 
     await host.dispose();
   }
 });
+
+test('cancelling an analysis stops it in the worker (a shared flag, the worker being busy) and rejects with the reason', async () => {
+  for (const mode of ['worker', 'in-process'] as const) {
+    const host = new AnalysisHost({ mode });
+    try {
+      await host.loadInventory(invDir);
+      await host.loadFiles('files:x', [flowDir]);
+      const want = await host.analyze();
+      assert.ok(want.flows.length > 100, `${mode}: flows to analyse`);
+      // Aborted right after the request is posted: the worker sees the flag at its first check. Without
+      // the flag it would not read the `cancel` message before the end, and the promise would resolve.
+      // (In process the analysis runs to its end inside the call: only an aborted signal stops it.)
+      if (mode === 'worker') {
+        const ac = new AbortController();
+        const run = host.analyze({}, ac.signal);
+        ac.abort();
+        await assert.rejects(run, (err: Error) => err === ac.signal.reason, `${mode}: rejects with the signal's reason`);
+      }
+      // Already aborted: rejects without analysing.
+      await assert.rejects(host.analyze({}, AbortSignal.abort()), { name: 'AbortError' });
+      // The worker is fine and the data unchanged: the next analysis is the same as before.
+      assert.deepEqual(await host.analyze({}, new AbortController().signal), want, `${mode}: analysis after a cancelled one`);
+    } finally {
+      await host.dispose();
+    }
+  }
+});
