@@ -33,6 +33,12 @@ export interface RuleSource {
   reason?: string;
   /** For 'unresolved': the value is a literal that is not a valid CIDR (rule EL010 reports it). */
   invalid?: boolean;
+  /**
+   * For a literal in a CIDR field, the family the field takes: 4 (cidr_blocks, cidr_ipv4, CidrIp)
+   * or 6 (ipv6_cidr_blocks, cidr_ipv6, CidrIpv6). `kind` follows the value, so an IPv6 block
+   * written in an IPv4 field has kind 'ipv6' and field 4 (rule EL010 reports it).
+   */
+  field?: 4 | 6;
 }
 
 /** 'all' (-1), 'tcp', 'udp', 'icmp', 'icmpv6', another IANA number as a string; null when unresolved. */

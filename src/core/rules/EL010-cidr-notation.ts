@@ -1,20 +1,21 @@
-import { cidrNotationIssue, type CidrNotationIssue } from '../iac/common';
+import { cidrNotationIssue, parseSourceCidr, type CidrNotationIssue } from '../iac/common';
 import type { IacFormat, RuleSource, SgRule } from '../iac/model';
 import { addressCount, onSource } from './common';
 import type { RawFinding, RuleDefinition } from './types';
 
 export const EL010: RuleDefinition = {
   id: 'EL010',
-  title: 'Security-group CIDR with host bits set or malformed',
+  title: 'Security-group CIDR with host bits set, malformed, or of the other IP family',
   severity: 'medium',
   rationale:
     'A CIDR in a security-group rule must name a network: the address must be the first one of its block (10.0.0.0/8, not 10.0.0.5/8 or 2001:db8::1/32), followed by a prefix length, in plain notation. ' +
     'The Terraform AWS provider checks this before any API call and stops the plan ("10.0.0.5/8" is not a valid CIDR block; did you mean "10.0.0.0/8"?), and cfn-lint reports it for CidrIp and CidrIpv6. ' +
     'Where nothing checks first, a value that is not a CIDR at all fails the EC2 call, so a CloudFormation stack stops and rolls back in the middle of an update; a block with host bits set has been seen accepted with the host bits cleared, so 10.0.0.5/8, meant as one host, opens the rule to 16 million addresses. ' +
     'Either way the text is not what gets deployed, and it usually hides a typo: a single host meant as /32, or a prefix length typed wrong. ' +
+    'An IPv6 block in an IPv4 field (cidr_blocks, cidr_ipv4, CidrIp) or an IPv4 block in an IPv6 field (ipv6_cidr_blocks, cidr_ipv6, CidrIpv6) fails the same way: the provider and EC2 take each field for one family only. ' +
     'Medium, not high: the value breaks a deploy, it is not itself an exposure; what a widened block would expose is reported by EL001–EL006 on the same source, which read it as EC2 would (the network it lies in).',
   remediation:
-    'Write the network address the prefix implies (the message names it: 10.0.0.0/8 for 10.0.0.5/8), or, when one host was meant, that address with /32 (IPv6: /128). Give a bare address its prefix, write IPv4 octets without leading zeros, and fix octets, prefixes and missing parts of a malformed value.',
+    'Write the network address the prefix implies (the message names it: 10.0.0.0/8 for 10.0.0.5/8), or, when one host was meant, that address with /32 (IPv6: /128). Give a bare address its prefix, write IPv4 octets without leading zeros, and fix octets, prefixes and missing parts of a malformed value. Move a block of the other family to its own field (::/0 to ipv6_cidr_blocks or CidrIpv6).',
   references: ['cfn-lint:E1103'],
   examples: {
     terraform: {
@@ -105,7 +106,10 @@ resource "aws_vpc_security_group_ingress_rule" "https_v6" {
         // Only values known statically: literal CIDRs, and literals that failed to parse as one.
         if (s.kind !== 'cidr' && s.kind !== 'ipv6' && !(s.kind === 'unresolved' && s.invalid)) continue;
         const issue = cidrNotationIssue(s.value);
-        if (!issue) continue;
+        // The value's family against the field's (an IPv6 block in cidr_blocks, say).
+        const family = s.kind === 'unresolved' || s.field === undefined ? null : (parseSourceCidr(s.value.trim())?.family ?? null);
+        const wrongFamily = family !== null && family !== s.field;
+        if (!issue && !wrongFamily) continue;
         const r = s.range;
         const key = `${s.file}:${r.start.line}:${r.start.column}:${r.end.line}:${r.end.column}:${s.value}`;
         const prev = seen.get(key);
@@ -113,7 +117,7 @@ resource "aws_vpc_security_group_ingress_rule" "https_v6" {
           for (const id of [rule.id, s.id]) if (id && !prev.elementIds.includes(id)) prev.elementIds.push(id);
           continue;
         }
-        const f = onSource(rule, s, notationMessage(rule, s, issue, format));
+        const f = onSource(rule, s, wrongFamily ? familyMessage(rule, s, family, format) : notationMessage(rule, s, issue!, format));
         seen.set(key, f);
         out.push(f);
       }
@@ -153,6 +157,19 @@ export function notationMessage(rule: SgRule, s: RuleSource, issue: CidrNotation
     advice = `Write it as ${network}.`;
   }
   return `${written} ${what.join(' and ')}. ${advice}`;
+}
+
+/**
+ * "'::/0' on G is an IPv6 block in an IPv4 field …": AWS takes cidr_blocks / cidr_ipv4 / CidrIp
+ * for IPv4 only and ipv6_cidr_blocks / cidr_ipv6 / CidrIpv6 for IPv6 only.
+ */
+export function familyMessage(rule: SgRule, s: RuleSource, family: 4 | 6, format: IacFormat | null): string {
+  const written = `'${s.value.trim()}'${s.via ? ` (from ${s.via})` : ''} on ${rule.resource}`;
+  const fields = (f: 4 | 6) =>
+    format === 'cloudformation' ? (f === 4 ? 'CidrIp' : 'CidrIpv6') : format === 'terraform' ? (f === 4 ? 'cidr_blocks or cidr_ipv4' : 'ipv6_cidr_blocks or cidr_ipv6') : f === 4 ? 'cidr_blocks, cidr_ipv4 or CidrIp' : 'ipv6_cidr_blocks, cidr_ipv6 or CidrIpv6';
+  const other: 4 | 6 = family === 4 ? 6 : 4;
+  const fails = format === 'terraform' ? 'the Terraform AWS provider rejects it at plan time' : format === 'cloudformation' ? 'EC2 rejects it, so the stack deploy stops and rolls back' : 'AWS rejects it';
+  return `${written} is an IPv${family} block in an IPv${other} field (${fields(other)}). ${cap(fails)}; move it to ${fields(family)}.`;
 }
 
 function cap(s: string): string {

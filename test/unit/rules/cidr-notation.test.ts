@@ -53,6 +53,36 @@ describe('EL010 in Terraform: every place a CIDR is written', () => {
     assert.match(x.f.message, /network 2001:db8::\/32 \(2\^96 addresses\), or the single host 2001:db8::1\/128\?/);
   });
 
+  it('a block of the other family: IPv6 in cidr_blocks / cidr_ipv4, IPv4 in ipv6_cidr_blocks / cidr_ipv6', () => {
+    const text = `${sg(ingress('["10.0.0.0/8", "::/0"]') + ingress('["0.0.0.0/0"]', 'ipv6_cidr_blocks'))}resource "aws_vpc_security_group_ingress_rule" "i" {
+  security_group_id = aws_security_group.a.id
+  description       = "i"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "2001:db8::1/32"
+}
+resource "aws_vpc_security_group_egress_rule" "e" {
+  security_group_id = aws_security_group.a.id
+  description       = "e"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = "10.0.0.0/16"
+}
+`;
+    const got = el010('main.tf', text);
+    assert.deepEqual(
+      got.map((g) => `${g.f.resource} ${g.at}`),
+      ['aws_security_group.a "::/0"', 'aws_security_group.a "0.0.0.0/0"', 'aws_vpc_security_group_ingress_rule.i "2001:db8::1/32"', 'aws_vpc_security_group_egress_rule.e "10.0.0.0/16"'],
+    );
+    assert.equal(got[0].f.message, "'::/0' on aws_security_group.a is an IPv6 block in an IPv4 field (cidr_blocks or cidr_ipv4). The Terraform AWS provider rejects it at plan time; move it to ipv6_cidr_blocks or cidr_ipv6.");
+    assert.match(got[1].f.message, /'0\.0\.0\.0\/0' on aws_security_group\.a is an IPv4 block in an IPv6 field \(ipv6_cidr_blocks or cidr_ipv6\).*move it to cidr_blocks or cidr_ipv4\./);
+    // Host bits too: one finding, about the family (the value belongs in the other field first).
+    assert.match(got[2].f.message, /is an IPv6 block in an IPv4 field/);
+    assert.equal(got.length, 4);
+  });
+
   it('192.168.1.10/24 in several literals of one list: one finding each, at its own literal', () => {
     const got = el010('main.tf', sg(ingress('["10.1.0.0/16", "192.168.1.10/24", "172.16.5.0/12"]')));
     assert.deepEqual(got.map((g) => g.at), ['"192.168.1.10/24"', '"172.16.5.0/12"']);
@@ -238,6 +268,25 @@ ${resources}`;
     const json = JSON.stringify({ Resources: { G: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'g', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '10.0.0.5/8', Description: 'x' }] } } } }, null, 2);
     const [j] = el010('t.json', json);
     assert.equal(j.at, '"10.0.0.5/8"');
+  });
+
+  it('a block of the other family: IPv6 in CidrIp, IPv4 in CidrIpv6', () => {
+    const text = tpl(`      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: "::/0"
+          Description: v6 in v4
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIpv6: 0.0.0.0/0
+          Description: v4 in v6
+`);
+    const got = el010('t.yaml', text);
+    assert.deepEqual(got.map((g) => `${g.line} ${g.at}`), ['11 "::/0"', '16 0.0.0.0/0']);
+    assert.equal(got[0].f.message, "'::/0' on G is an IPv6 block in an IPv4 field (CidrIp). EC2 rejects it, so the stack deploy stops and rolls back; move it to CidrIpv6.");
+    assert.match(got[1].f.message, /is an IPv4 block in an IPv6 field \(CidrIpv6\).*move it to CidrIp\./);
   });
 
   it('a parameter without a default is not flagged', () => {

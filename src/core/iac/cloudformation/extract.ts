@@ -189,7 +189,7 @@ function source(v: Val | undefined, kind: 'cidr' | 'ipv6' | 'group' | 'prefix-li
     return [{ ...base, kind, value }];
   }
   if (r.k === 'str') {
-    return [{ ...base, ...literalCidrSource(r.v) }];
+    return [{ ...base, ...literalCidrSource(r.v), field: kind === 'ipv6' ? 6 : 4 }];
   }
   return [{ ...base, kind: 'unresolved', value: 'text' in v ? v.text : r.k, reason: r.k === 'unknown' && r.why ? r.why : 'not a literal CIDR' }];
 }

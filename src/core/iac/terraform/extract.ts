@@ -109,6 +109,7 @@ function leafSource(orig: Val, resolved: Val, use: SourceRange, kind: 'cidr' | '
       s.reason = lit.reason;
       s.invalid = lit.invalid;
     }
+    s.field = kind === 'ipv6' ? 6 : 4;
     return s;
   }
   const text = 'text' in orig ? orig.text : resolved.k;
