@@ -31,6 +31,17 @@ const ingress = (cidrs: string, key = 'cidr_blocks'): string => `  ingress {
   }
 `;
 
+/** An aws_vpc_security_group_{ingress,egress}_rule on HTTPS with one CIDR attribute. */
+const vpcRule = (dir: 'ingress' | 'egress', name: string, attr: 'cidr_ipv4' | 'cidr_ipv6', value: string): string => `resource "aws_vpc_security_group_${dir}_rule" "${name}" {
+  security_group_id = aws_security_group.a.id
+  description       = "${name}"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  ${attr}         = "${value}"
+}
+`;
+
 describe('EL010 in Terraform: every place a CIDR is written', () => {
   it('inline ingress: host bits set → the network and the single host are suggested; range = the literal', () => {
     const [x, ...rest] = el010('main.tf', sg(ingress('["10.0.0.5/8"]')));
@@ -54,23 +65,10 @@ describe('EL010 in Terraform: every place a CIDR is written', () => {
   });
 
   it('a block of the other family: IPv6 in cidr_blocks / cidr_ipv4, IPv4 in ipv6_cidr_blocks / cidr_ipv6', () => {
-    const text = `${sg(ingress('["10.0.0.0/8", "::/0"]') + ingress('["0.0.0.0/0"]', 'ipv6_cidr_blocks'))}resource "aws_vpc_security_group_ingress_rule" "i" {
-  security_group_id = aws_security_group.a.id
-  description       = "i"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv4         = "2001:db8::1/32"
-}
-resource "aws_vpc_security_group_egress_rule" "e" {
-  security_group_id = aws_security_group.a.id
-  description       = "e"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv6         = "10.0.0.0/16"
-}
-`;
+    const text =
+      sg(ingress('["10.0.0.0/8", "::/0"]') + ingress('["0.0.0.0/0"]', 'ipv6_cidr_blocks')) +
+      vpcRule('ingress', 'i', 'cidr_ipv4', '2001:db8::1/32') +
+      vpcRule('egress', 'e', 'cidr_ipv6', '10.0.0.0/16');
     const got = el010('main.tf', text);
     assert.deepEqual(
       got.map((g) => `${g.f.resource} ${g.at}`),
@@ -103,23 +101,7 @@ resource "aws_security_group_rule" "r" {
   protocol          = "tcp"
   cidr_blocks       = ["10.1.2.3/16"]
 }
-resource "aws_vpc_security_group_ingress_rule" "i" {
-  security_group_id = aws_security_group.a.id
-  description       = "i"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv4         = "10.2.3.4/16"
-}
-resource "aws_vpc_security_group_egress_rule" "e" {
-  security_group_id = aws_security_group.a.id
-  description       = "e"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv6         = "2001:db8:1::5/48"
-}
-`;
+${vpcRule('ingress', 'i', 'cidr_ipv4', '10.2.3.4/16')}${vpcRule('egress', 'e', 'cidr_ipv6', '2001:db8:1::5/48')}`;
     const got = el010('main.tf', text);
     assert.deepEqual(
       got.map((g) => `${g.f.resource} ${g.at}`),
