@@ -194,6 +194,9 @@ async function* feedText(engine: FlowEngine, path: string, signal?: AbortSignal)
     const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let cur = 0;
     next = fh.read(bufs[0], 0, CHUNK, null);
+    // A read in flight may fail while the consumer of this generator is busy elsewhere: handled
+    // here too so it is not an unhandled rejection; `await next` still throws it below.
+    next.catch(() => undefined);
     for (;;) {
       if (signal?.aborted) throw abortError(signal);
       const { bytesRead } = await next;
@@ -203,6 +206,7 @@ async function* feedText(engine: FlowEngine, path: string, signal?: AbortSignal)
       cur ^= 1;
       // One read in flight at a time, so `null` (the file position) still reads in order.
       next = fh.read(bufs[cur], 0, CHUNK, null);
+      next.catch(() => undefined);
       engine.push(buf.subarray(0, bytesRead));
       // The engine may still point into buf (queued records): done with it before it is read into again.
       engine.applyPending();

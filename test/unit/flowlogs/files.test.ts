@@ -206,3 +206,44 @@ test('a table adopted from a worker keeps growing correctly', async () => {
   assert.equal(b.find(1, 4999, 2, 443, 6 * 4 + 1), 4999);
   assert.equal(b.inserted, false);
 });
+
+test('a read that fails while the consumer is busy is the file\'s error, not an unhandled rejection', async () => {
+  // More than one 1 MB chunk, so a second read is in flight while the first chunk is consumed.
+  const p = join(dir, 'eio.log');
+  const rows: string[] = [HEADER];
+  for (let i = 0; rows.join('\n').length < 3 << 20 && i < 100000; i++) rows.push(line(`eni-${(i % 50).toString(16).padStart(17, '0')}`, 100 + i));
+  writeFileSync(p, rows.join('\n') + '\n');
+  const { open } = await import('node:fs/promises');
+  const probe = await open(p, 'r');
+  const proto = Object.getPrototypeOf(probe) as { read: (...a: unknown[]) => Promise<unknown> };
+  await probe.close();
+  const orig = proto.read;
+  let calls = 0;
+  // Call 1 is the format sniff, 2 the first chunk, 3 the read ahead: it fails 5 ms later (EIO).
+  proto.read = function (this: unknown, ...args: unknown[]) {
+    if (++calls === 3) return new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })), 5));
+    return orig.apply(this, args);
+  };
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown) => unhandled.push(err);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const { FlowEngine } = await import('../../../src/core/flowlogs/engine');
+    const { feedFile } = await import('../../../src/core/sources/files');
+    const engine = new FlowEngine();
+    let n = 0;
+    for await (const _ of feedFile(engine, p)) {
+      // A consumer that waits (backpressure, say) while the read ahead fails.
+      if (n++ === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(unhandled, [], 'no unhandled rejection');
+    assert.equal(engine.errors.length, 1);
+    assert.match(engine.errors[0].message, /cannot read: EIO/);
+    assert.equal(engine.errors[0].file, p);
+    assertIdentity(engine.counts);
+  } finally {
+    proto.read = orig;
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
