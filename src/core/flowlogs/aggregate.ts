@@ -223,6 +223,7 @@ async function runWorkers(engine: FlowEngine, files: FileEntry[], n: number, opt
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
   const ownProgress = (bytes: number, done: number) => {
+    if (stop.signal.aborted) return; // failed or cancelled: no progress after that
     progress[0] = { records: engine.counts.lines, bytes, files: done };
     report();
   };

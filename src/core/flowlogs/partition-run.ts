@@ -34,6 +34,12 @@ export async function runPartition(
   signal?: AbortSignal,
 ): Promise<number> {
   const peers = part.peers;
+  // Stops this share when the caller aborts or when merging a peer's rows fails (say the table
+  // cannot grow): the failure then rejects this call instead of escaping from a message handler.
+  const local = new AbortController();
+  const onOuterAbort = () => local.abort(signal?.reason);
+  if (signal?.aborted) onOuterAbort();
+  else signal?.addEventListener('abort', onOuterAbort, { once: true });
   let open = peers.filter((p) => p !== null).length;
   let resolveDone!: () => void;
   const peersDone = new Promise<void>((r) => (resolveDone = r));
@@ -45,23 +51,29 @@ export async function runPartition(
     if (!peer) continue;
     const remap = new MergeRemap();
     peer.on('message', (m: PeerMessage) => {
-      if (m.type === 'rows') {
-        remap.extend(engine.table, m.ifaces, m.addrs, m.ctxs);
-        engine.table.mergeRows(m.rows, m.count, remap);
-        // The buffer goes back to its sender for a later batch (Forwarder.recycle).
-        peer.postMessage({ type: 'free', buffer: m.rows.buffer as SharedArrayBuffer } satisfies PeerMessage);
-      } else if (m.type === 'free') fwd.recycle(m.buffer);
-      else if (--open === 0) resolveDone();
+      if (local.signal.aborted) return;
+      try {
+        if (m.type === 'rows') {
+          remap.extend(engine.table, m.ifaces, m.addrs, m.ctxs);
+          engine.table.mergeRows(m.rows, m.count, remap);
+          // The buffer goes back to its sender for a later batch (Forwarder.recycle).
+          peer.postMessage({ type: 'free', buffer: m.rows.buffer as SharedArrayBuffer } satisfies PeerMessage);
+        } else if (m.type === 'free') fwd.recycle(m.buffer);
+        else if (--open === 0) resolveDone();
+      } catch (err) {
+        local.abort(err);
+      }
     });
   }
   try {
-    const bytes = await readFiles(engine, files, onProgress, signal);
+    const bytes = await readFiles(engine, files, onProgress, local.signal);
     engine.flush();
     // Messages on a port arrive in order: after a peer's eof, none of its rows are still on the way.
     for (const peer of peers) peer?.postMessage({ type: 'eof' } satisfies PeerMessage);
-    await abortable(peersDone, signal);
+    await abortable(peersDone, local.signal);
     return bytes;
   } finally {
+    signal?.removeEventListener('abort', onOuterAbort);
     for (const peer of peers) peer?.close();
     engine.unpartitioned();
   }

@@ -239,3 +239,22 @@ test('context values that disagree within a group merge the same way in any orde
   assert.equal(a[0].instanceId, 'i-aaa', 'the smaller of two values');
   assert.equal(a[0].pktDstAwsService, 'S3', 'a null is filled');
 });
+
+test('a peer\'s rows that cannot be merged reject this thread\'s partition (not an uncaught error in a message handler)', async () => {
+  const { runPartition } = await import('../../../src/core/flowlogs/partition-run');
+  const { MessageChannel } = await import('node:worker_threads');
+  const p = join(dir, 'merge-fail.log');
+  writeFileSync(p, [FIELDS.join(' '), ...records(5, 20000)].join('\n') + '\n');
+  const ch = new MessageChannel();
+  const engine = new FlowEngine({ fields: FIELDS });
+  const run = runPartition(engine, [p], { index: 0, count: 2, peers: [null, ch.port1] }, () => undefined);
+  // A batch without rows: mergeRows throws (as it would when the table cannot grow).
+  ch.port2.postMessage({ type: 'rows', rows: null, count: 1, ifaces: [], addrs: [], ctxs: [] });
+  await assert.rejects(run, TypeError);
+  ch.port2.close();
+  // The engine is back to summing here.
+  const before = engine.table.groups;
+  engine.addLine(records(77, 1)[0].replace(/eni-\w+/, 'eni-0000000000000beef'), 'after', 1, FIELDS);
+  engine.flush();
+  assert.equal(engine.table.groups, before + 1);
+});
