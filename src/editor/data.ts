@@ -340,7 +340,9 @@ export class DataService implements vscode.Disposable {
       if (this.analysisRun === run) this.analysisRun = undefined;
     });
     this.analysisRun = run;
-    return run;
+    // Callers (a load, a setting) wait until their data is shown: when this run is stopped for a
+    // newer one, until that one is done. (`run` itself settles at once; the next run waits on it.)
+    return run.then(() => (abort.signal.aborted ? this.analysisNext : undefined));
   }
 
   private async runAnalysis(signal: AbortSignal): Promise<void> {
