@@ -128,6 +128,10 @@ ${vpcRule('ingress', 'i', 'cidr_ipv4', '10.2.3.4/16')}${vpcRule('egress', 'e', '
     // the shared literal belongs to both named rules
     assert.equal(got[0].f.elementIds.filter((id) => /\/ingress\[\d+\]$/.test(id)).length, 2);
     assert.match(got[1].f.message, /10\.1\.0\.0\/16/);
+    // The other family in a comma-separated module string is found too.
+    const v6 = el010('main.tf', text.replace('10.0.0.0/16,10.1.0.1/16', '10.0.0.0/16,::/0'));
+    assert.deepEqual(v6.map((g) => `${g.line} ${g.at}`), ['5 "10.9.9.9/16"', '8 ::/0']);
+    assert.match(v6[1].f.message, /is an IPv6 block in an IPv4 field/);
   });
 
   it('values through locals, variables and tfvars: flagged where used, saying where from', () => {

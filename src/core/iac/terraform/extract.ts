@@ -530,7 +530,7 @@ function moduleGroup(ctx: Ctx, b: HclBlock, preset: string): void {
               const o2 = ctx.scope.origin.get(rv);
               for (const piece of splitComma(rv.v)) {
                 const range = o2 ? cv.r : subRange(rv.r, piece.offset, piece.text.length);
-                sources.push({ ...literalCidrSource(piece.text), range, file: ctx.file, ...(o2 ? { definedAt: { file: o2.file, range: rv.r }, via: o2.via } : {}) });
+                sources.push({ ...literalCidrSource(piece.text), range, file: ctx.file, ...(o2 ? { definedAt: { file: o2.file, range: rv.r }, via: o2.via } : {}), field: kind === 'ipv6' ? 6 : 4 });
               }
             } else sources = listSources(cv, kind, ctx, env);
           }
