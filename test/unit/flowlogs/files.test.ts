@@ -211,7 +211,10 @@ test('a read that fails while the consumer is busy is the file\'s error, not an 
   // More than one 1 MB chunk, so a second read is in flight while the first chunk is consumed.
   const p = join(dir, 'eio.log');
   const rows: string[] = [HEADER];
-  for (let i = 0; rows.join('\n').length < 3 << 20 && i < 100000; i++) rows.push(line(`eni-${(i % 50).toString(16).padStart(17, '0')}`, 100 + i));
+  for (let i = 0, size = 0; size < 3 << 20; i++) {
+    rows.push(line(`eni-${(i % 50).toString(16).padStart(17, '0')}`, 100 + i));
+    size += rows[rows.length - 1].length + 1;
+  }
   writeFileSync(p, rows.join('\n') + '\n');
   const { open } = await import('node:fs/promises');
   const probe = await open(p, 'r');
